@@ -1,0 +1,431 @@
+// Package taurusdb is a typed client for the TaurusDB (GaussDB for MySQL)
+// proxy API. It knows nothing about Terraform: the provider turns plans into
+// the request structs here and the answers back into state.
+package taurusdb
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Config holds everything New needs. Endpoint, ProjectID and Auth are required.
+type Config struct {
+	// Endpoint is scheme://host[:port], without /v3.
+	Endpoint  string
+	ProjectID string
+	Auth      Authenticator
+	// Language is sent as X-Language (en-us or zh-cn) when set.
+	Language string
+	// MaxRetries bounds retries of one call after throttling, server errors
+	// and connection errors; the operation's context deadline bounds them too.
+	MaxRetries int
+	// Insecure allows plain http to non-loopback hosts and skips TLS
+	// verification.
+	Insecure   bool
+	UserAgent  string
+	HTTPClient *http.Client
+	Logger     Logger
+	Clock      Clock
+	// Backoff is the first retry delay; it doubles per attempt up to
+	// MaxBackoff, with jitter. Defaults 1s and 20s.
+	Backoff    time.Duration
+	MaxBackoff time.Duration
+	// BusyRetryInterval is how often a call refused because the instance is
+	// busy is tried again; default 5s.
+	BusyRetryInterval time.Duration
+	// JobSchedule decides when WaitJob polls; default NewAdaptiveSchedule().
+	JobSchedule func() Schedule
+	// JobGrace is how long DBS.200543 (job not yet queryable) counts as
+	// "still starting"; default 30s.
+	JobGrace time.Duration
+}
+
+// Client calls the TaurusDB API. It is safe for concurrent use.
+type Client struct {
+	cfg      Config
+	base     string // endpoint + /v3/{project_id}
+	hc       *http.Client
+	log      Logger
+	clock    Clock
+	locksMu  sync.Mutex
+	locks    map[string]chan struct{}
+	jitterMu sync.Mutex
+	rng      *rand.Rand
+}
+
+const maxBusyRetriesWithoutDeadline = 60
+
+// DefaultMaxRetries matches the default of the provider users migrate from.
+const DefaultMaxRetries = 5
+
+// New checks the configuration and builds a client.
+func New(cfg Config) (*Client, error) {
+	ep, err := ValidateEndpoint(cfg.Endpoint, cfg.Insecure)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.ProjectID == "" {
+		return nil, errors.New("project_id is empty; set project_id (or HW_PROJECT_ID)")
+	}
+	if cfg.Auth == nil {
+		return nil, errors.New("no credentials configured")
+	}
+	if cfg.MaxRetries < 0 {
+		cfg.MaxRetries = 0
+	}
+	if cfg.Backoff <= 0 {
+		cfg.Backoff = time.Second
+	}
+	if cfg.MaxBackoff <= 0 {
+		cfg.MaxBackoff = 20 * time.Second
+	}
+	if cfg.BusyRetryInterval <= 0 {
+		cfg.BusyRetryInterval = 5 * time.Second
+	}
+	if cfg.JobGrace <= 0 {
+		cfg.JobGrace = 30 * time.Second
+	}
+	if cfg.JobSchedule == nil {
+		cfg.JobSchedule = func() Schedule { return NewAdaptiveSchedule() }
+	}
+	c := &Client{
+		cfg:   cfg,
+		base:  ep + "/v3/" + url.PathEscape(cfg.ProjectID),
+		hc:    cfg.HTTPClient,
+		log:   cfg.Logger,
+		clock: cfg.Clock,
+		locks: map[string]chan struct{}{},
+		rng:   rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 0x7a75)), //nolint:gosec // jitter, not security
+	}
+	if c.hc == nil {
+		c.hc = NewHTTPClient(cfg.Insecure)
+	}
+	if c.log == nil {
+		c.log = nopLogger{}
+	}
+	if c.clock == nil {
+		c.clock = RealClock{}
+	}
+	return c, nil
+}
+
+// NewHTTPClient returns the transport the provider uses: TLS verification on
+// unless insecure, and bounded connection set-up so a dead endpoint fails
+// fast enough to be retried.
+func NewHTTPClient(insecure bool) *http.Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()                                        //nolint:forcetypeassert // the standard library's documented type
+	tr.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: insecure} //nolint:gosec // only when the user sets insecure = true
+	tr.ResponseHeaderTimeout = 60 * time.Second
+	tr.DialContext = (&net.Dialer{Timeout: 15 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+	return &http.Client{Transport: tr}
+}
+
+// ProjectID returns the project the client works in.
+func (c *Client) ProjectID() string { return c.cfg.ProjectID }
+
+// Clock returns the client's clock, so callers wait on the same time source.
+func (c *Client) Clock() Clock { return c.clock }
+
+// LockInstance serialises mutating work on one instance inside this process:
+// the API runs one job per instance at a time and answers 409 to the rest,
+// so a parallel destroy of several proxies on one instance would otherwise
+// race itself. The returned func releases the lock.
+func (c *Client) LockInstance(ctx context.Context, instanceID string) (func(), error) {
+	c.locksMu.Lock()
+	ch, ok := c.locks[instanceID]
+	if !ok {
+		ch = make(chan struct{}, 1)
+		c.locks[instanceID] = ch
+	}
+	c.locksMu.Unlock()
+	select {
+	case ch <- struct{}{}:
+		return func() { <-ch }, nil
+	case <-ctx.Done():
+		return nil, fmt.Errorf("waiting for other operations of this provider on instance %s: %w", instanceID, ctx.Err())
+	}
+}
+
+type respMeta struct {
+	Status    int
+	RequestID string
+}
+
+// call describes one API request.
+type call struct {
+	method string
+	path   string // below /v3/{project_id}
+	query  url.Values
+	in     any
+	out    any
+	// retryBusy makes "instance busy" answers wait and try again until the
+	// context ends; set for mutating calls, whose refusal means nothing ran.
+	retryBusy bool
+}
+
+func (c *Client) do(ctx context.Context, cl call) (respMeta, error) {
+	var payload []byte
+	if cl.in != nil {
+		var err error
+		if payload, err = json.Marshal(cl.in); err != nil {
+			return respMeta{}, fmt.Errorf("encoding %s %s: %w", cl.method, cl.path, err)
+		}
+	}
+	idempotent := cl.method != http.MethodPost
+	attempt, throttled, busy := 0, 0, 0
+	for {
+		meta, err := c.once(ctx, cl, payload)
+		if err == nil {
+			return meta, nil
+		}
+		if ctx.Err() != nil {
+			return meta, err
+		}
+		var wait time.Duration
+		reason := ""
+		switch {
+		case IsAuth(err):
+			// Never retried: repeated bad signatures lock the key.
+			return meta, err
+		case cl.retryBusy && IsBusy(err):
+			// Bounded by the operation's timeout; the count only guards
+			// callers that pass a context without a deadline.
+			busy++
+			if _, ok := ctx.Deadline(); !ok && busy > maxBusyRetriesWithoutDeadline {
+				return meta, err
+			}
+			wait, reason = c.cfg.BusyRetryInterval, "instance busy with another operation"
+		case IsThrottled(err):
+			// Throttling is the gateway refusing before the API runs
+			// anything, so even a POST is safe to send again. It gets its
+			// own, larger budget: being throttled says nothing about the
+			// request itself.
+			throttled++
+			if throttled > 4*c.cfg.MaxRetries+4 {
+				return meta, fmt.Errorf("still throttled after %d tries: %w", throttled, err)
+			}
+			wait, reason = c.backoff(throttled), "throttled"
+			if ra := retryAfter(err); ra > 0 {
+				wait = ra
+			}
+		case retryable(err, idempotent):
+			attempt++
+			if attempt > c.cfg.MaxRetries {
+				if c.cfg.MaxRetries > 0 {
+					return meta, fmt.Errorf("giving up after %d retries (max_retries): %w", c.cfg.MaxRetries, err)
+				}
+				return meta, err
+			}
+			wait, reason = c.backoff(attempt), "transient failure"
+		default:
+			return meta, err
+		}
+		if dl, ok := ctx.Deadline(); ok && c.clock.Now().Add(wait).After(dl) {
+			return meta, fmt.Errorf("not retrying (%s): the operation's timeout ends before the next try: %w", reason, err)
+		}
+		c.log.Warn(ctx, "retrying TaurusDB API call", map[string]any{
+			"method": cl.method, "path": cl.path, "reason": reason, "wait": wait.String(),
+			"error": err.Error(), "request_id": RequestID(err),
+		})
+		if err := c.clock.Sleep(ctx, wait); err != nil {
+			return meta, err
+		}
+	}
+}
+
+// retryAfterError carries a Retry-After header value next to an APIError.
+type retryAfterError struct {
+	*APIError
+	after time.Duration
+}
+
+func (e *retryAfterError) Unwrap() error { return e.APIError }
+
+func retryAfter(err error) time.Duration {
+	var ra *retryAfterError
+	if errors.As(err, &ra) {
+		return ra.after
+	}
+	return 0
+}
+
+// retryable says whether a failed call may be sent again as it is. Server
+// errors, unusable bodies and broken connections are, for idempotent calls;
+// for POST only failures where the request cannot have reached the API.
+func retryable(err error, idempotent bool) bool {
+	if e, ok := asAPIError(err); ok {
+		return idempotent && e.Status >= 500
+	}
+	var de *DecodeError
+	if errors.As(err, &de) {
+		return idempotent
+	}
+	var ne *net.OpError
+	if errors.As(err, &ne) && ne.Op == "dial" {
+		return true
+	}
+	var ue *url.Error
+	return idempotent && errors.As(err, &ue)
+}
+
+// MayHaveSucceeded reports whether a failed call might still have been
+// carried out by the API: a server error, a dropped connection or an
+// unreadable answer after the request was sent. Callers of non-idempotent
+// calls must look before they try again.
+func MayHaveSucceeded(err error) bool {
+	if err == nil {
+		return true
+	}
+	if e, ok := asAPIError(err); ok {
+		return e.Status >= 500
+	}
+	var ne *net.OpError
+	if errors.As(err, &ne) && ne.Op == "dial" {
+		return false
+	}
+	var de *DecodeError
+	var ue *url.Error
+	return errors.As(err, &de) || errors.As(err, &ue)
+}
+
+func (c *Client) backoff(attempt int) time.Duration {
+	d := c.cfg.Backoff << min(attempt-1, 16)
+	if d > c.cfg.MaxBackoff || d <= 0 {
+		d = c.cfg.MaxBackoff
+	}
+	// Equal jitter: half fixed, half random, so many resources retrying at
+	// once spread out but none retries immediately.
+	c.jitterMu.Lock()
+	j := time.Duration(c.rng.Int64N(int64(d/2) + 1))
+	c.jitterMu.Unlock()
+	return d/2 + j
+}
+
+func (c *Client) once(ctx context.Context, cl call, payload []byte) (respMeta, error) {
+	u := c.base + cl.path
+	if len(cl.query) > 0 {
+		u += "?" + cl.query.Encode()
+	}
+	var body io.Reader
+	if payload != nil {
+		body = bytes.NewReader(payload)
+	}
+	req, err := http.NewRequestWithContext(ctx, cl.method, u, body)
+	if err != nil {
+		return respMeta{}, fmt.Errorf("building %s %s: %w", cl.method, cl.path, err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if c.cfg.UserAgent != "" {
+		req.Header.Set("User-Agent", c.cfg.UserAgent)
+	}
+	if c.cfg.Language != "" {
+		req.Header.Set("X-Language", c.cfg.Language)
+	}
+	if err := c.cfg.Auth.Authenticate(ctx, req, payload); err != nil {
+		return respMeta{}, err
+	}
+	start := c.clock.Now()
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		c.log.Debug(ctx, "TaurusDB API call failed", map[string]any{"method": cl.method, "path": cl.path, "error": err.Error()})
+		return respMeta{}, err
+	}
+	defer resp.Body.Close()
+	raw, readErr := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
+	meta := respMeta{Status: resp.StatusCode, RequestID: resp.Header.Get("X-Request-Id")}
+	c.log.Debug(ctx, "TaurusDB API call", map[string]any{
+		"method": cl.method, "path": cl.path, "query": cl.query.Encode(), "status": resp.StatusCode,
+		"request_id": meta.RequestID, "duration_ms": c.clock.Now().Sub(start).Milliseconds(), "auth": c.cfg.Auth.Mode(),
+	})
+	if readErr != nil {
+		return meta, &DecodeError{Method: cl.method, Path: cl.path, Status: resp.StatusCode, RequestID: meta.RequestID, Problem: "reading the body: " + readErr.Error()}
+	}
+	if resp.StatusCode/100 != 2 {
+		apiErr := decodeAPIError(cl.method, "/v3/"+c.cfg.ProjectID+cl.path, resp.StatusCode, meta.RequestID, raw)
+		if ra := parseRetryAfter(resp.Header.Get("Retry-After")); ra > 0 {
+			return meta, &retryAfterError{APIError: apiErr, after: ra}
+		}
+		return meta, apiErr
+	}
+	if cl.out != nil {
+		if err := decodeBody(raw, cl.out); err != nil {
+			return meta, &DecodeError{Method: cl.method, Path: "/v3/" + c.cfg.ProjectID + cl.path, Status: resp.StatusCode, RequestID: meta.RequestID, Problem: err.Error(), Body: snippet(raw)}
+		}
+	}
+	return meta, nil
+}
+
+// requiredFields is implemented by response structs that must carry some
+// field; decodeBody reports its absence instead of returning a zero value.
+type requiredFields interface {
+	missing() string
+}
+
+func decodeBody(raw []byte, out any) error {
+	if len(bytes.TrimSpace(raw)) == 0 {
+		raw = []byte("{}")
+	}
+	if err := json.Unmarshal(raw, out); err != nil {
+		return fmt.Errorf("not the expected JSON: %w", err)
+	}
+	if r, ok := out.(requiredFields); ok {
+		if m := r.missing(); m != "" {
+			return fmt.Errorf("the answer has no %s", m)
+		}
+	}
+	return nil
+}
+
+type errorBody struct {
+	ErrorCode string `json:"error_code"`
+	ErrorMsg  string `json:"error_msg"`
+	// Some gateways answer {"code": ..., "message": ...} instead.
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// decodeAPIError turns a non-2xx answer into an *APIError, whatever its body.
+func decodeAPIError(method, path string, status int, requestID string, raw []byte) *APIError {
+	e := &APIError{Method: method, Path: path, Status: status, RequestID: requestID}
+	var b errorBody
+	if json.Unmarshal(raw, &b) == nil {
+		e.Code = firstNonEmpty(b.ErrorCode, b.Code)
+		e.Message = firstNonEmpty(b.ErrorMsg, b.Message)
+	}
+	if e.Code == "" && e.Message == "" {
+		e.Body = snippet(raw)
+		if e.Body == "" {
+			e.Body = http.StatusText(status)
+		}
+	}
+	return e
+}
+
+func parseRetryAfter(v string) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if s, err := strconv.Atoi(v); err == nil && s > 0 {
+		return min(time.Duration(s)*time.Second, 5*time.Minute)
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		if d := time.Until(t); d > 0 {
+			return min(d, 5*time.Minute)
+		}
+	}
+	return 0
+}

@@ -1,0 +1,181 @@
+package taurusdb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+)
+
+// APIError is a non-2xx answer from the API (or from the gateway or a load
+// balancer in front of it). It keeps everything a person needs to act on it
+// or to open a support case: the call, the HTTP status, the error_code,
+// error_msg and the X-Request-Id.
+type APIError struct {
+	Method    string
+	Path      string
+	Status    int
+	Code      string
+	Message   string
+	RequestID string
+	// Body holds the start of a body that was not the documented JSON
+	// error shape (an HTML page from a gateway, say).
+	Body string
+}
+
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s: HTTP %d", e.Method, e.Path, e.Status)
+	if e.Code != "" {
+		b.WriteString(" " + e.Code)
+	}
+	if e.Message != "" {
+		b.WriteString(": " + e.Message)
+	}
+	if e.Code == "" && e.Message == "" && e.Body != "" {
+		b.WriteString(": unexpected non-JSON answer: " + e.Body)
+	}
+	if e.RequestID != "" {
+		b.WriteString(" (X-Request-Id " + e.RequestID + ")")
+	}
+	return b.String()
+}
+
+// DecodeError is a 2xx answer whose body could not be read as the documented
+// JSON: truncated, not JSON, or missing a field the operation needs.
+type DecodeError struct {
+	Method    string
+	Path      string
+	Status    int
+	RequestID string
+	Problem   string
+	Body      string
+}
+
+func (e *DecodeError) Error() string {
+	s := fmt.Sprintf("%s %s: HTTP %d with an unusable body: %s", e.Method, e.Path, e.Status, e.Problem)
+	if e.Body != "" {
+		s += fmt.Sprintf(" (body starts %q)", e.Body)
+	}
+	if e.RequestID != "" {
+		s += " (X-Request-Id " + e.RequestID + ")"
+	}
+	return s
+}
+
+// Error codes whose meaning changes what the provider does. The API notes list
+// them; they are grouped here so no caller compares strings itself.
+var (
+	notFoundCodes = map[string]bool{
+		"DBS.201028": true, // instance does not exist (documented 404, seen as 400)
+		"DBS.270024": true, // proxy does not exist
+		"DBS.200932": true, // mapped to not found by the provider users migrate from
+	}
+	busyCodes = map[string]bool{
+		"DBS.200011": true, "DBS.200019": true, "DBS.200047": true,
+		"DBS.201202": true, "DBS.212006": true, "DBS.200086": true,
+		"DBS.201014": true, "DBS.280406": true,
+	}
+)
+
+const (
+	codeJobNotQueryable = "DBS.200543"
+	codeThrottled       = "APIG.0308"
+)
+
+func asAPIError(err error) (*APIError, bool) {
+	var e *APIError
+	ok := errors.As(err, &e)
+	return e, ok
+}
+
+// IsNotFound reports whether err says the instance or proxy does not exist.
+func IsNotFound(err error) bool {
+	if errors.Is(err, ErrProxyNotFound) {
+		return true
+	}
+	e, ok := asAPIError(err)
+	if !ok {
+		return false
+	}
+	return notFoundCodes[e.Code] || (e.Status == http.StatusNotFound && (e.Code == "" || strings.HasPrefix(e.Code, "DBS.")))
+}
+
+// IsBusy reports whether err says another operation is running on the
+// instance, so the same call may succeed later.
+func IsBusy(err error) bool {
+	e, ok := asAPIError(err)
+	return ok && busyCodes[e.Code]
+}
+
+// IsJobNotQueryable reports DBS.200543: a job that was just created and is
+// not visible to the job API yet (or a job that truly does not exist).
+func IsJobNotQueryable(err error) bool {
+	e, ok := asAPIError(err)
+	return ok && e.Code == codeJobNotQueryable
+}
+
+// IsThrottled reports a rate-limit answer from the gateway.
+func IsThrottled(err error) bool {
+	e, ok := asAPIError(err)
+	return ok && (e.Status == http.StatusTooManyRequests || e.Code == codeThrottled)
+}
+
+// IsAuth reports an authentication or authorisation failure. These are never
+// retried: five bad AK/SK signatures in a row lock the key for five minutes.
+func IsAuth(err error) bool {
+	e, ok := asAPIError(err)
+	return ok && (e.Status == http.StatusUnauthorized || e.Status == http.StatusForbidden || e.Code == "APIG.0301")
+}
+
+// RequestID returns the X-Request-Id carried by err, if any.
+func RequestID(err error) string {
+	if e, ok := asAPIError(err); ok {
+		return e.RequestID
+	}
+	var d *DecodeError
+	if errors.As(err, &d) {
+		return d.RequestID
+	}
+	return ""
+}
+
+// JobFailedError is returned by WaitJob when the job ended Failed.
+type JobFailedError struct {
+	Job *Job
+}
+
+func (e *JobFailedError) Error() string {
+	reason := e.Job.FailReason
+	if reason == "" {
+		reason = "the API gave no fail_reason"
+	}
+	return fmt.Sprintf("job %s (%s) on instance %s failed: %s", e.Job.ID, e.Job.Name, e.Job.Instance.ID, reason)
+}
+
+// JobTimeoutError is returned by WaitJob when its context ends before the job
+// does. The job may still finish on the server.
+type JobTimeoutError struct {
+	JobID      string
+	LastStatus string
+	Process    string
+	Cause      error
+}
+
+func (e *JobTimeoutError) Error() string {
+	last := e.LastStatus
+	if last == "" {
+		last = "not yet queryable"
+	}
+	if e.Process != "" {
+		last += " " + e.Process
+	}
+	what := "timed out"
+	if errors.Is(e.Cause, context.Canceled) {
+		what = "was cancelled"
+	}
+	return fmt.Sprintf("waiting for job %s %s (last status: %s)", e.JobID, what, last)
+}
+
+func (e *JobTimeoutError) Unwrap() error { return e.Cause }

@@ -1,0 +1,229 @@
+package taurusdb
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Job statuses. Running and Completed and Failed are documented; older
+// clients also treat Pending as in progress. Anything else is logged and
+// waited on until the timeout.
+const (
+	JobRunning   = "Running"
+	JobPending   = "Pending"
+	JobCompleted = "Completed"
+	JobFailed    = "Failed"
+)
+
+// Job is one task-center job.
+type Job struct {
+	ID         string `json:"id"`
+	Name       string `json:"name"`
+	Status     string `json:"status"`
+	Created    string `json:"created"`
+	Ended      string `json:"ended"`
+	Process    string `json:"process"`
+	FailReason string `json:"fail_reason"`
+	Instance   struct {
+		ID   string `json:"id"`
+		Name string `json:"name"`
+	} `json:"instance"`
+}
+
+// Percent parses Process ("60%"). ok is false when the API gave no progress.
+func (j *Job) Percent() (p float64, ok bool) {
+	if j == nil {
+		return 0, false
+	}
+	s := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(j.Process), "%"))
+	if s == "" {
+		return 0, false
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || v < 0 || v > 100 {
+		return 0, false
+	}
+	return v, true
+}
+
+type jobResponse struct {
+	Job *Job `json:"job"`
+}
+
+func (r *jobResponse) missing() string {
+	switch {
+	case r.Job == nil:
+		return "job object"
+	case r.Job.Status == "":
+		return "job status"
+	}
+	return ""
+}
+
+// jobIDResponse is the answer of every call that starts a job.
+type jobIDResponse struct {
+	JobID string `json:"job_id"`
+}
+
+func (r *jobIDResponse) missing() string {
+	if r.JobID == "" {
+		return "job_id"
+	}
+	return ""
+}
+
+// GetJob queries one job.
+// @API GET /v3/{project_id}/jobs
+func (c *Client) GetJob(ctx context.Context, jobID string) (*Job, error) {
+	var out jobResponse
+	_, err := c.do(ctx, call{method: http.MethodGet, path: "/jobs", query: url.Values{"id": {jobID}}, out: &out})
+	if err != nil {
+		return nil, err
+	}
+	return out.Job, nil
+}
+
+// WaitJob polls a job until it is Completed (nil error), Failed
+// (*JobFailedError) or the context ends (*JobTimeoutError). The context's
+// deadline is the operation's timeout; cancelling it (Ctrl-C) ends the wait
+// at once. DBS.200543 is treated as "not started yet" during the client's
+// JobGrace window. The last known job is returned in every case.
+func (c *Client) WaitJob(ctx context.Context, jobID string) (*Job, error) {
+	sched := c.cfg.JobSchedule()
+	start := c.clock.Now()
+	var last *Job
+	for polls := 1; ; polls++ {
+		job, err := c.GetJob(ctx, jobID)
+		switch {
+		case err == nil:
+			last = job
+			c.log.Debug(ctx, "polled TaurusDB job", map[string]any{"job_id": jobID, "status": job.Status, "process": job.Process, "poll": polls})
+			switch job.Status {
+			case JobCompleted:
+				return job, nil
+			case JobFailed:
+				return job, &JobFailedError{Job: job}
+			case JobRunning, JobPending:
+			default:
+				c.log.Warn(ctx, "TaurusDB job has an undocumented status; waiting on it as in progress", map[string]any{"job_id": jobID, "status": job.Status})
+			}
+		case ctx.Err() != nil:
+			return last, c.timeoutError(ctx, jobID, last)
+		case IsJobNotQueryable(err) && last == nil && c.clock.Now().Sub(start) < c.cfg.JobGrace:
+			c.log.Debug(ctx, "TaurusDB job not queryable yet", map[string]any{"job_id": jobID, "request_id": RequestID(err)})
+		default:
+			return last, fmt.Errorf("querying job %s: %w", jobID, err)
+		}
+		wait := sched.Next(c.clock.Now().Sub(start), last)
+		if err := c.clock.Sleep(ctx, wait); err != nil {
+			return last, c.timeoutError(ctx, jobID, last)
+		}
+	}
+}
+
+func (c *Client) timeoutError(ctx context.Context, jobID string, last *Job) error {
+	e := &JobTimeoutError{JobID: jobID, Cause: ctx.Err()}
+	if last != nil {
+		e.LastStatus, e.Process = last.Status, last.Process
+	}
+	return e
+}
+
+// Schedule decides how long WaitJob sleeps before its next query. A fresh
+// Schedule is made for every wait, so implementations may keep state.
+type Schedule interface {
+	// Next gets the time since the wait began and the last answer (nil
+	// while the job is not queryable yet).
+	Next(elapsed time.Duration, last *Job) time.Duration
+}
+
+// FixedSchedule polls at a constant interval.
+type FixedSchedule time.Duration
+
+// Next implements Schedule.
+func (f FixedSchedule) Next(time.Duration, *Job) time.Duration { return time.Duration(f) }
+
+// AdaptiveSchedule notices a finished job within about a second without
+// polling often. Without progress it polls at growing intervals from First
+// up to NoProgressCap, which bounds the lag. When the job reports a process
+// percentage it brackets the job's total duration between the bounds the
+// (integer, possibly rounded) percentage allows, intersected over all
+// answers: while the bracket is wide it polls at its lower end, which cannot
+// be late; once it is narrower than Margin*10 it polls just after its upper
+// end. Progress is a hint only: if the job runs past the bracket, the
+// schedule falls back to the no-progress steps.
+type AdaptiveSchedule struct {
+	First         time.Duration
+	Floor         time.Duration
+	NoProgressCap time.Duration
+	MaxWait       time.Duration
+	Margin        time.Duration
+	Growth        float64
+
+	step   time.Duration
+	lo, hi time.Duration // bracket of the job's total duration; hi 0 = unknown
+}
+
+// NewAdaptiveSchedule returns the provider's default schedule.
+func NewAdaptiveSchedule() *AdaptiveSchedule {
+	return &AdaptiveSchedule{
+		First:         time.Second,
+		Floor:         500 * time.Millisecond,
+		NoProgressCap: 4 * time.Second,
+		MaxWait:       60 * time.Second,
+		Margin:        100 * time.Millisecond,
+		Growth:        1.5,
+	}
+}
+
+// Next implements Schedule.
+func (s *AdaptiveSchedule) Next(elapsed time.Duration, last *Job) time.Duration {
+	if p, ok := last.Percent(); ok && p < 100 && elapsed > 0 {
+		if w, ok := s.fromProgress(elapsed, p); ok {
+			return w
+		}
+	}
+	return s.noProgressStep()
+}
+
+func (s *AdaptiveSchedule) noProgressStep() time.Duration {
+	if s.step == 0 {
+		s.step = s.First
+	} else {
+		s.step = min(time.Duration(float64(s.step)*s.Growth), s.NoProgressCap)
+	}
+	return max(s.step, s.Floor)
+}
+
+func (s *AdaptiveSchedule) fromProgress(elapsed time.Duration, p float64) (time.Duration, bool) {
+	// The API may floor or round: the true fraction lies in [p-0.5, p+1).
+	lo := time.Duration(float64(elapsed) * 100 / (p + 1))
+	var hi time.Duration
+	if p >= 1 {
+		hi = time.Duration(float64(elapsed) * 100 / (p - 0.5))
+	}
+	if s.lo > lo {
+		lo = s.lo
+	}
+	if s.hi > 0 && (hi == 0 || s.hi < hi) {
+		hi = s.hi
+	}
+	if hi > 0 && (lo > hi || elapsed > hi+s.Margin) {
+		// The answers disagree or the job overran its estimate: progress
+		// is not linear here. Start over from this answer alone, and take
+		// a small step rather than trust it blindly.
+		s.lo, s.hi = 0, 0
+		return 0, false
+	}
+	s.lo, s.hi = lo, hi
+	target := lo
+	if hi > 0 && hi-lo <= 10*s.Margin {
+		target = hi + s.Margin
+	}
+	return min(max(target-elapsed, s.Floor), s.MaxWait), true
+}
