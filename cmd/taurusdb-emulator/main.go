@@ -1,0 +1,318 @@
+// Command taurusdb-emulator serves the in-memory TaurusDB proxy API emulator
+// on a local port, so that the provider can be tried without a cloud
+// account. It prints the endpoint, project, instances and credentials to
+// use, as ready-to-paste environment variables.
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/taurusdb-community/terraform-provider-taurusdb/internal/emulator"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr, nil))
+}
+
+const usageHeader = `Usage: taurusdb-emulator [flags]
+
+Serves an in-memory imitation of the TaurusDB (GaussDB for MySQL) proxy API
+for trying the Terraform provider locally. State lives in memory and is lost
+on exit. Without credential flags a random token is generated. The startup
+banner prints credentials on purpose: this is a local test server.
+
+Flags:
+`
+
+const faultHelp = `
+Faults (-fault, repeatable): comma-separated key=value pairs, for example
+  -fault 'method=DELETE,path=/proxy,calls=1,kind=throttle,retry-after=1'
+  -fault 'method=POST,path=/proxy,kind=drop-connection,after,times=1'
+  -fault 'path=/jobs,kind=latency,latency=2s'
+keys:
+  kind          required: throttle | server-error | html-bad-gateway |
+                malformed-json | no-job-id | latency | drop-connection |
+                job-fails | job-hangs | busy | error
+  method        GET, POST, PUT or DELETE (default: any)
+  path          suffix of the path after /v3/{project_id} or of its route
+                pattern: /proxy is create/delete (not .../proxy/{id}/rename),
+                /proxies the list, /jobs the job query, /rename, /port, ...
+                (default: any)
+  calls         call numbers among matching requests, from 1, joined by '+'
+                (calls=1+3); default: every matching call
+  times         with no calls: fire on the next N matching calls only
+  after         handle the request for real, then answer with the fault
+  status        HTTP status (server-error: 500|502|503; error: any)
+  code, message error_code and error_msg (error, busy, throttle, server-error)
+  retry-after   seconds, for throttle
+  latency       Go duration, for latency (e.g. 1.5s)
+  fail-reason   for job-fails
+Values cannot contain commas.
+`
+
+type options struct {
+	listen, projectID, token, accessKey, secretKey, securityToken string
+	user, password, domain, instances, logPath                    string
+	allowRemote                                                   bool
+	instanceCount, maxProxies                                     int
+	jobDuration, jobInvisible, keepDeleted                        time.Duration
+	rateLimit                                                     float64
+	faults                                                        []emulator.Fault
+}
+
+func parseFlags(args []string, stderr io.Writer) (*options, error) {
+	o := &options{}
+	fs := flag.NewFlagSet("taurusdb-emulator", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, usageHeader)
+		fs.PrintDefaults()
+		fmt.Fprint(stderr, faultHelp)
+	}
+	fs.StringVar(&o.listen, "listen", "127.0.0.1:18080", "address to listen on (loopback only unless -allow-remote)")
+	fs.BoolVar(&o.allowRemote, "allow-remote", false, "allow a non-loopback -listen address (the emulator accepts made-up credentials)")
+	fs.StringVar(&o.projectID, "project-id", emulator.DefaultProjectID, "project ID (32 letters/digits)")
+	fs.StringVar(&o.token, "token", "", "static token accepted in X-Auth-Token")
+	fs.StringVar(&o.accessKey, "access-key", "", "access key accepted with SDK-HMAC-SHA256 signing (needs -secret-key)")
+	fs.StringVar(&o.secretKey, "secret-key", "", "secret key for -access-key")
+	fs.StringVar(&o.securityToken, "security-token", "", "if set, AK/SK requests must send it in X-Security-Token")
+	fs.StringVar(&o.user, "user", "", "IAM user name for password login at /v3/auth/tokens (needs -password)")
+	fs.StringVar(&o.password, "password", "", "password for -user")
+	fs.StringVar(&o.domain, "domain", "", "domain (account) name of -user; empty accepts any")
+	fs.StringVar(&o.instances, "instances", "", "comma-separated instance IDs to seed (32 lowercase hex + in07)")
+	fs.IntVar(&o.instanceCount, "instance-count", 2, "number of instances to generate when -instances is empty")
+	fs.DurationVar(&o.jobDuration, "job-duration", 3*time.Second, "how long each job runs")
+	fs.DurationVar(&o.jobInvisible, "job-invisible", 0, "how long a new job answers DBS.200543 (not found)")
+	fs.Float64Var(&o.rateLimit, "rate-limit", 0, "requests per second before answering 429 APIG.0308 (0 = unlimited)")
+	fs.DurationVar(&o.keepDeleted, "keep-deleted", 0, "how long deleted proxies stay listed with status DELETED")
+	fs.IntVar(&o.maxProxies, "max-proxies", 4, "proxies allowed per instance")
+	fs.StringVar(&o.logPath, "log", "", "request log file (default: standard output)")
+	fs.Func("fault", "inject a fault (repeatable; syntax below)", func(spec string) error {
+		f, err := emulator.ParseFault(spec)
+		if err != nil {
+			return err
+		}
+		o.faults = append(o.faults, f)
+		return nil
+	})
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	return o, o.validate()
+}
+
+func (o *options) validate() error {
+	if (o.accessKey == "") != (o.secretKey == "") {
+		return errors.New("-access-key and -secret-key go together")
+	}
+	if (o.user == "") != (o.password == "") {
+		return errors.New("-user and -password go together")
+	}
+	if len(o.projectID) != 32 || strings.Trim(strings.ToLower(o.projectID), "0123456789abcdefghijklmnopqrstuvwxyz") != "" {
+		return fmt.Errorf("-project-id %q must be 32 letters or digits", o.projectID)
+	}
+	if o.instances == "" && o.instanceCount < 1 {
+		return errors.New("-instance-count must be at least 1")
+	}
+	for _, id := range splitList(o.instances) {
+		if !emulator.ValidInstanceID(id) {
+			return fmt.Errorf("-instances: %q is not an instance ID (32 lowercase hex characters + in07)", id)
+		}
+	}
+	if o.jobDuration <= 0 {
+		return errors.New("-job-duration must be positive")
+	}
+	if !o.allowRemote && !loopback(o.listen) {
+		return fmt.Errorf("-listen %s is not a loopback address; the emulator accepts made-up credentials, so pass -allow-remote to expose it anyway", o.listen)
+	}
+	return nil
+}
+
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func splitList(s string) []string {
+	var out []string
+	for p := range strings.SplitSeq(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// run is main without the process: it serves until ctx ends. ready, if not
+// nil, receives the endpoint once listening (for tests).
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready chan<- string) int {
+	o, err := parseFlags(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "taurusdb-emulator:", err)
+		return 2
+	}
+	if o.token == "" && o.accessKey == "" && o.user == "" {
+		o.token = randomToken()
+	}
+
+	logOut := stdout
+	if o.logPath != "" {
+		f, err := os.OpenFile(o.logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+		if err != nil {
+			fmt.Fprintln(stderr, "taurusdb-emulator:", err)
+			return 1
+		}
+		defer f.Close()
+		logOut = f
+	}
+
+	cfg := emulator.Config{
+		ProjectID: o.projectID, Token: o.token,
+		AccessKey: o.accessKey, SecretKey: o.secretKey, SecurityToken: o.securityToken,
+		JobDuration: o.jobDuration, JobInvisible: o.jobInvisible, RateLimit: o.rateLimit,
+		KeepDeleted: o.keepDeleted, MaxProxiesPerInstance: o.maxProxies, Log: logOut,
+	}
+	if o.user != "" {
+		cfg.Users = []emulator.User{{Name: o.user, Password: o.password, Domain: o.domain}}
+	}
+	cfg.Instances = splitList(o.instances)
+	if len(cfg.Instances) == 0 {
+		for range o.instanceCount {
+			cfg.Instances = append(cfg.Instances, emulator.NewInstanceID())
+		}
+	}
+	emu := emulator.New(cfg)
+	for _, f := range o.faults {
+		emu.Inject(f)
+	}
+
+	ln, err := net.Listen("tcp", o.listen)
+	if err != nil {
+		fmt.Fprintln(stderr, "taurusdb-emulator:", err)
+		return 1
+	}
+	endpoint := "http://" + ln.Addr().String()
+	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+
+	printBanner(stdout, emu, o, endpoint)
+	if ready != nil {
+		ready <- endpoint
+	}
+
+	code := 0
+	select {
+	case <-ctx.Done():
+	case err := <-serveErr:
+		fmt.Fprintln(stderr, "taurusdb-emulator:", err)
+		code = 1
+	}
+	// Close first: it cuts injected latencies short, so Shutdown does not
+	// wait on requests that would sleep for minutes.
+	emu.Close()
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		fmt.Fprintln(stderr, "taurusdb-emulator: shutdown:", err)
+	}
+	fmt.Fprintf(stdout, "taurusdb-emulator: stopped after %d requests; %d proxies and %d jobs were in memory\n",
+		len(emu.Requests()), len(emu.AllProxies()), len(emu.Jobs()))
+	return code
+}
+
+func randomToken() string {
+	b := make([]byte, 24)
+	_, _ = rand.Read(b)
+	return "emu-" + hex.EncodeToString(b)
+}
+
+func printBanner(w io.Writer, emu *emulator.Emulator, o *options, endpoint string) {
+	p := func(format string, args ...any) { fmt.Fprintf(w, format+"\n", args...) }
+	p("TaurusDB proxy API emulator (in memory; state is lost on exit)")
+	p("  endpoint:    %s", endpoint)
+	p("  project ID:  %s (IAM project name %s)", emu.ProjectID(), emulator.DefaultProjectName)
+	for _, id := range emu.InstanceIDs() {
+		p("  instance:    %s", id)
+		for _, n := range emu.InstanceNodes(id) {
+			p("    node:      %s %-6s %s", n.ID, n.Role, n.Name)
+		}
+	}
+	p("  jobs run %s; max %d proxies per instance", o.jobDuration, o.maxProxies)
+	if len(o.faults) > 0 {
+		p("  faults:      %d injected", len(o.faults))
+	}
+	p("Credentials:")
+	common := fmt.Sprintf("TAURUSDB_ENDPOINT=%s HW_REGION_NAME=%s HW_PROJECT_ID=%s", shellQuote(endpoint), emulator.DefaultProjectName, emu.ProjectID())
+	var exports []string
+	if o.token != "" {
+		p("  token:       %s", o.token)
+		exports = append(exports, fmt.Sprintf("export %s HW_AUTH_TOKEN=%s", common, shellQuote(o.token)))
+	}
+	if o.accessKey != "" {
+		p("  access key:  %s", o.accessKey)
+		p("  secret key:  %s", o.secretKey)
+		line := fmt.Sprintf("export %s HW_ACCESS_KEY=%s HW_SECRET_KEY=%s", common, shellQuote(o.accessKey), shellQuote(o.secretKey))
+		if o.securityToken != "" {
+			line += " HW_SECURITY_TOKEN=" + shellQuote(o.securityToken)
+		}
+		exports = append(exports, line)
+	}
+	if o.user != "" {
+		p("  user:        %s (domain %q; password login at %s/v3/auth/tokens)", o.user, o.domain, endpoint)
+		p("  password:    %s", o.password)
+		line := fmt.Sprintf("export %s HW_AUTH_URL=%s HW_USER_NAME=%s HW_USER_PASSWORD=%s", common, shellQuote(endpoint+"/v3"), shellQuote(o.user), shellQuote(o.password))
+		if o.domain != "" {
+			line += " HW_DOMAIN_NAME=" + shellQuote(o.domain)
+		}
+		exports = append(exports, line)
+	}
+	p("Paste into a shell (one line per credential kind):")
+	for _, e := range exports {
+		p("  %s", e)
+	}
+	p("Requests are logged below (or to -log). Stop with Ctrl-C.")
+}
+
+// shellQuote quotes s for a POSIX shell when it holds anything unusual.
+func shellQuote(s string) string {
+	safe := s != ""
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune("-_./:@%+=,", c)) {
+			safe = false
+			break
+		}
+	}
+	if safe {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

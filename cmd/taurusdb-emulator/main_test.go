@@ -1,0 +1,130 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/taurusdb-community/terraform-provider-taurusdb/internal/emulator"
+)
+
+func TestParseFlags_refusesNonLoopbackUnlessAllowed(t *testing.T) {
+	for _, addr := range []string{"0.0.0.0:18080", ":18080", "192.0.2.1:80"} {
+		if _, err := parseFlags([]string{"-listen", addr}, io.Discard); err == nil || !strings.Contains(err.Error(), "-allow-remote") {
+			t.Errorf("-listen %s: err = %v", addr, err)
+		}
+	}
+	if _, err := parseFlags([]string{"-listen", "0.0.0.0:18080", "-allow-remote"}, io.Discard); err != nil {
+		t.Errorf("-allow-remote: %v", err)
+	}
+	for _, addr := range []string{"127.0.0.1:0", "localhost:1", "[::1]:2"} {
+		if _, err := parseFlags([]string{"-listen", addr}, io.Discard); err != nil {
+			t.Errorf("-listen %s: %v", addr, err)
+		}
+	}
+}
+
+func TestParseFlags_faultsAndPairs(t *testing.T) {
+	o, err := parseFlags([]string{"-fault", "method=DELETE,path=/proxy,calls=1,kind=throttle,retry-after=1", "-fault", "kind=busy,times=2"}, io.Discard)
+	if err != nil || len(o.faults) != 2 || o.faults[0].Kind != emulator.FaultThrottle || o.faults[1].Times != 2 {
+		t.Fatalf("faults = %+v, %v", o, err)
+	}
+	bad := [][]string{
+		{"-fault", "kind=nope"},
+		{"-access-key", "ak"},
+		{"-user", "u"},
+		{"-instances", "not-an-id"},
+		{"-project-id", "short"},
+		{"extra"},
+	}
+	for _, args := range bad {
+		if _, err := parseFlags(args, io.Discard); err == nil {
+			t.Errorf("%v accepted", args)
+		}
+	}
+}
+
+// lockedBuffer lets the test read what run writes from its goroutine.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func TestRun_servesPrintsExportsAndStopsOnCancel(t *testing.T) {
+	logPath := filepath.Join(t.TempDir(), "requests.log")
+	inst := "0123456789abcdef0123456789abcdefin07"
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout, stderr lockedBuffer
+	ready := make(chan string, 1)
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"-listen", "127.0.0.1:0", "-instances", inst, "-log", logPath}, &stdout, &stderr, ready)
+	}()
+	var endpoint string
+	select {
+	case endpoint = <-ready:
+	case code := <-done:
+		t.Fatalf("run exited with %d: %s", code, stderr.String())
+	case <-time.After(10 * time.Second):
+		t.Fatal("emulator did not start")
+	}
+
+	banner := stdout.String()
+	var token string
+	for _, f := range strings.Fields(banner) {
+		if v, ok := strings.CutPrefix(f, "HW_AUTH_TOKEN="); ok {
+			token = v
+		}
+	}
+	if token == "" || !strings.Contains(banner, "export TAURUSDB_ENDPOINT="+endpoint) || !strings.Contains(banner, inst) {
+		t.Fatalf("banner:\n%s", banner)
+	}
+
+	req, _ := http.NewRequest("GET", endpoint+"/v3/"+emulator.DefaultProjectID+"/instances/"+inst+"/proxies", nil)
+	req.Header.Set("X-Auth-Token", token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("status %d with the printed token", res.StatusCode)
+	}
+
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Fatalf("exit code %d: %s", code, stderr.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("did not stop on cancel")
+	}
+	if !strings.Contains(stdout.String(), "stopped after 1 requests") {
+		t.Errorf("no summary:\n%s", stdout.String())
+	}
+	logged, _ := os.ReadFile(logPath)
+	if !strings.Contains(string(logged), "/proxies 200 req=") || strings.Contains(string(logged), token) {
+		t.Errorf("request log:\n%s", logged)
+	}
+}

@@ -1,0 +1,208 @@
+package emulator
+
+import (
+	"net/http"
+	"time"
+)
+
+// Changes to an existing proxy. All but rename run as a job and take effect
+// when it completes; a failed job leaves the proxy as it was.
+
+// changeFlavor is PUT /instances/{instance_id}/proxy/{proxy_id}/flavor.
+func (e *Emulator) changeFlavor(c *call) response {
+	var req struct {
+		FlavorRef string `json:"flavor_ref"`
+	}
+	inst, p, fail := e.proxyCall(c, &req)
+	if fail != nil {
+		return *fail
+	}
+	if fail := checkFlavor(req.FlavorRef); fail != nil {
+		return *fail
+	}
+	if req.FlavorRef == p.flavor {
+		return badRequest("the proxy %s already has flavor %s", p.id, p.flavor)
+	}
+	if fail := e.busy(inst); fail != nil {
+		return *fail
+	}
+	id, flavor := p.id, req.FlavorRef
+	j := e.startJob(c, inst, jobFlavor, []string{id},
+		func(time.Time) {
+			if q := inst.find(id); q != nil {
+				q.flavor = flavor
+			}
+		}, nil)
+	return jobAccepted(http.StatusOK, j)
+}
+
+// enlargeProxy is POST /instances/{instance_id}/proxy/enlarge; node_num is
+// the number of nodes to add.
+func (e *Emulator) enlargeProxy(c *call) response {
+	inst, fail := e.instanceOf(c)
+	if fail != nil {
+		return *fail
+	}
+	var req struct {
+		ProxyID string `json:"proxy_id"`
+		NodeNum *int   `json:"node_num"`
+	}
+	if fail := decode(c.body, &req); fail != nil {
+		return *fail
+	}
+	p, fail := e.proxyOf(c, inst, req.ProxyID)
+	if fail != nil {
+		return *fail
+	}
+	if req.NodeNum == nil || *req.NodeNum < 1 {
+		return badRequest("node_num (the number of nodes to add) is required and must be at least 1")
+	}
+	if fail := e.busy(inst); fail != nil {
+		return *fail
+	}
+	add := *req.NodeNum
+	if total := len(p.nodes) + add; total > maxProxyNodes {
+		return badRequest("adding %d nodes to proxy %s would make %d; the maximum is %d", add, p.id, total, maxProxyNodes)
+	}
+	id := p.id
+	p.status = StatusAddingNode
+	j := e.startJob(c, inst, jobAdd, []string{id},
+		func(time.Time) {
+			if q := setStatusIfLive(inst, id, StatusActive); q != nil {
+				q.nodes = append(q.nodes, newProxyNodes(add, len(q.nodes))...)
+			}
+		},
+		func(time.Time) { setStatusIfLive(inst, id, StatusActive) },
+	)
+	return jobAccepted(http.StatusOK, j)
+}
+
+// reduceProxy is PUT /instances/{instance_id}/proxy/{proxy_id}/reduce;
+// node_num is the number of nodes to remove.
+func (e *Emulator) reduceProxy(c *call) response {
+	var req struct {
+		NodeNum *int `json:"node_num"`
+	}
+	inst, p, fail := e.proxyCall(c, &req)
+	if fail != nil {
+		return *fail
+	}
+	if req.NodeNum == nil || *req.NodeNum < 1 {
+		return badRequest("node_num (the number of nodes to remove) is required and must be at least 1")
+	}
+	if fail := e.busy(inst); fail != nil {
+		return *fail
+	}
+	drop := *req.NodeNum
+	if total := len(p.nodes) - drop; total < minProxyNodes {
+		return badRequest("removing %d nodes from proxy %s would leave %d; the minimum is %d", drop, p.id, total, minProxyNodes)
+	}
+	id := p.id
+	j := e.startJob(c, inst, jobReduce, []string{id},
+		func(time.Time) {
+			if q := inst.find(id); q != nil && len(q.nodes)-drop >= minProxyNodes {
+				q.nodes = q.nodes[:len(q.nodes)-drop]
+			}
+		}, nil)
+	return jobAccepted(http.StatusOK, j)
+}
+
+// renameProxy is PUT /instances/{instance_id}/proxy/{proxy_id}/rename. It
+// takes effect at once and starts no job.
+func (e *Emulator) renameProxy(c *call) response {
+	var req struct {
+		Alias *string `json:"alias"`
+	}
+	_, p, fail := e.proxyCall(c, &req)
+	if fail != nil {
+		return *fail
+	}
+	if req.Alias == nil {
+		return badRequest("alias is required")
+	}
+	if fail := checkProxyName("alias", *req.Alias); fail != nil {
+		return *fail
+	}
+	p.name = *req.Alias
+	return jsonResponse(http.StatusOK, map[string]string{"result": "success"})
+}
+
+// changePort is PUT /instances/{instance_id}/proxy/{proxy_id}/port. An
+// unchanged port answers {} without a job, as the reference says.
+func (e *Emulator) changePort(c *call) response {
+	var req struct {
+		Port *int `json:"port"`
+	}
+	inst, p, fail := e.proxyCall(c, &req)
+	if fail != nil {
+		return *fail
+	}
+	if req.Port == nil {
+		return badRequest("port is required")
+	}
+	if fail := checkPort(*req.Port); fail != nil {
+		return *fail
+	}
+	if *req.Port == p.port {
+		return jsonResponse(http.StatusOK, struct{}{})
+	}
+	if fail := e.busy(inst); fail != nil {
+		return *fail
+	}
+	id, port := p.id, *req.Port
+	j := e.startJob(c, inst, jobPort, []string{id},
+		func(time.Time) {
+			if q := inst.find(id); q != nil {
+				q.port = port
+			}
+		}, nil)
+	return jobAccepted(http.StatusOK, j)
+}
+
+// changeWeight is PUT /instances/{instance_id}/proxy/{proxy_id}/weight.
+func (e *Emulator) changeWeight(c *call) response {
+	var req struct {
+		MasterWeight  *flexInt     `json:"master_weight"`
+		ReadonlyNodes []nodeWeight `json:"readonly_nodes"`
+	}
+	inst, p, fail := e.proxyCall(c, &req)
+	if fail != nil {
+		return *fail
+	}
+	if req.MasterWeight == nil && len(req.ReadonlyNodes) == 0 {
+		return badRequest("master_weight or readonly_nodes is required")
+	}
+	if req.MasterWeight != nil && (*req.MasterWeight < 0 || *req.MasterWeight > maxWeight) {
+		return badRequest("master_weight %d is out of range 0..%d", *req.MasterWeight, maxWeight)
+	}
+	if fail := checkWeights(inst, "readonly_nodes", req.ReadonlyNodes, true); fail != nil {
+		return *fail
+	}
+	if fail := e.busy(inst); fail != nil {
+		return *fail
+	}
+	updates := map[string]int{}
+	if req.MasterWeight != nil {
+		for _, n := range inst.nodes {
+			if n.Role == "master" {
+				updates[n.ID] = int(*req.MasterWeight)
+			}
+		}
+	}
+	for _, w := range req.ReadonlyNodes {
+		updates[w.ID] = int(*w.Weight)
+	}
+	id := p.id
+	p.status = StatusChangingWeight
+	j := e.startJob(c, inst, jobWeight, []string{id},
+		func(time.Time) {
+			if q := setStatusIfLive(inst, id, StatusActive); q != nil {
+				for k, v := range updates {
+					q.weights[k] = v
+				}
+			}
+		},
+		func(time.Time) { setStatusIfLive(inst, id, StatusActive) },
+	)
+	return jobAccepted(http.StatusOK, j)
+}
