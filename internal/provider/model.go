@@ -1,0 +1,171 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/taurusdb-community/terraform-provider-taurusdb/internal/taurusdb"
+)
+
+// proxyInstanceModel is the plan and state of taurusdb_proxy_instance.
+type proxyInstanceModel struct {
+	ID              types.String   `tfsdk:"id"`
+	InstanceID      types.String   `tfsdk:"instance_id"`
+	Flavor          types.String   `tfsdk:"flavor"`
+	NodeNum         types.Int64    `tfsdk:"node_num"`
+	Name            types.String   `tfsdk:"name"`
+	ProxyMode       types.String   `tfsdk:"proxy_mode"`
+	Port            types.Int64    `tfsdk:"port"`
+	NodesReadWeight types.List     `tfsdk:"nodes_read_weight"`
+	SubnetID        types.String   `tfsdk:"subnet_id"`
+	RouteMode       types.Int64    `tfsdk:"route_mode"`
+	Address         types.String   `tfsdk:"address"`
+	Status          types.String   `tfsdk:"status"`
+	VCPUs           types.String   `tfsdk:"vcpus"`
+	RAM             types.String   `tfsdk:"ram"`
+	Nodes           types.List     `tfsdk:"nodes"`
+	Timeouts        timeouts.Value `tfsdk:"timeouts"`
+}
+
+type weightModel struct {
+	ID     types.String `tfsdk:"id"`
+	Weight types.Int64  `tfsdk:"weight"`
+}
+
+type nodeModel struct {
+	ID     types.String `tfsdk:"id"`
+	Name   types.String `tfsdk:"name"`
+	Role   types.String `tfsdk:"role"`
+	AZCode types.String `tfsdk:"az_code"`
+	Status types.String `tfsdk:"status"`
+}
+
+// createRequest expands the plan into the API's create body.
+func (m *proxyInstanceModel) createRequest(ctx context.Context) (taurusdb.CreateProxyRequest, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	req := taurusdb.CreateProxyRequest{
+		FlavorRef: m.Flavor.ValueString(),
+		NodeNum:   int(m.NodeNum.ValueInt64()),
+		ProxyName: m.Name.ValueString(),
+		ProxyMode: m.ProxyMode.ValueString(),
+		SubnetID:  m.SubnetID.ValueString(),
+	}
+	if !m.RouteMode.IsNull() && !m.RouteMode.IsUnknown() {
+		v := int(m.RouteMode.ValueInt64())
+		req.RouteMode = &v
+	}
+	if !m.NodesReadWeight.IsNull() && !m.NodesReadWeight.IsUnknown() {
+		var ws []weightModel
+		diags.Append(m.NodesReadWeight.ElementsAs(ctx, &ws, false)...)
+		for _, w := range ws {
+			req.NodesReadWeight = append(req.NodesReadWeight, taurusdb.NodeWeight{ID: w.ID.ValueString(), Weight: int(w.Weight.ValueInt64())})
+		}
+	}
+	return req, diags
+}
+
+// fromAPI flattens a list entry into the model. order, when given, is the
+// configured or prior list of read weights: only those nodes are reported,
+// in that order, so a configuration naming some nodes does not show a diff
+// for the others.
+func (m *proxyInstanceModel) fromAPI(ctx context.Context, e *taurusdb.ProxyEntry, order []weightModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	p := e.Proxy
+	m.ID = types.StringValue(p.PoolID)
+	m.Flavor = types.StringValue(p.FlavorRef)
+	m.NodeNum = types.Int64Value(int64(p.NodeNum))
+	m.Name = types.StringValue(p.Name)
+	m.Port = types.Int64Value(int64(p.Port))
+	m.Address = types.StringValue(p.Address)
+	m.Status = types.StringValue(p.Status)
+	m.VCPUs = types.StringValue(string(p.VCPUs))
+	m.RAM = types.StringValue(string(p.RAM))
+	// Older API versions do not return these; keep what we had then.
+	if p.SubnetID != "" {
+		m.SubnetID = types.StringValue(p.SubnetID)
+	} else if m.SubnetID.IsUnknown() {
+		m.SubnetID = types.StringNull()
+	}
+	if p.RouteMode != nil {
+		m.RouteMode = types.Int64Value(int64(*p.RouteMode))
+	} else if m.RouteMode.IsUnknown() {
+		m.RouteMode = types.Int64Null()
+	}
+	if m.ProxyMode.IsUnknown() {
+		m.ProxyMode = types.StringNull()
+	}
+
+	weights := map[string]int64{}
+	var all []weightModel
+	addNode := func(n taurusdb.DBNode) {
+		weights[n.ID] = int64(n.Weight)
+		all = append(all, weightModel{ID: types.StringValue(n.ID), Weight: types.Int64Value(int64(n.Weight))})
+	}
+	if e.MasterNode != nil && e.MasterNode.ID != "" {
+		addNode(*e.MasterNode)
+	}
+	for _, n := range e.ReadonlyNodes {
+		addNode(n)
+	}
+	out := all
+	if len(order) > 0 {
+		out = nil
+		for _, w := range order {
+			if v, ok := weights[w.ID.ValueString()]; ok {
+				out = append(out, weightModel{ID: w.ID, Weight: types.Int64Value(v)})
+			}
+		}
+	}
+	wl, d := types.ListValueFrom(ctx, types.ObjectType{AttrTypes: weightAttrTypes}, out)
+	diags.Append(d...)
+	m.NodesReadWeight = wl
+
+	nodes := make([]nodeModel, 0, len(p.Nodes))
+	for _, n := range p.Nodes {
+		nodes = append(nodes, nodeModel{ID: types.StringValue(n.ID), Name: types.StringValue(n.Name), Role: types.StringValue(n.Role),
+			AZCode: types.StringValue(n.AZCode), Status: types.StringValue(n.Status)})
+	}
+	nl, d := types.ListValueFrom(ctx, types.ObjectType{AttrTypes: nodeAttrTypes}, nodes)
+	diags.Append(d...)
+	m.Nodes = nl
+	return diags
+}
+
+// proxyModePlanModifier plans "readwrite" for a new proxy when proxy_mode is
+// not configured, and otherwise keeps the state's value: the API never
+// reports the mode, so nothing else could fill it.
+type proxyModePlanModifier struct{}
+
+func (proxyModePlanModifier) Description(context.Context) string {
+	return "Defaults to readwrite for new proxies; keeps the known value otherwise."
+}
+
+func (m proxyModePlanModifier) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
+
+func (proxyModePlanModifier) PlanModifyString(_ context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+	if !req.ConfigValue.IsNull() {
+		return
+	}
+	if req.State.Raw.IsNull() {
+		resp.PlanValue = types.StringValue("readwrite")
+		return
+	}
+	resp.PlanValue = req.StateValue
+}
+
+// proxyModeRequiresReplace replaces the proxy when its mode changes, except
+// when the old mode is unknown to us (an imported proxy): recording the
+// configured mode then must not destroy a working proxy.
+func proxyModeRequiresReplace(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
+	resp.RequiresReplace = !req.StateValue.IsNull() && !req.PlanValue.IsUnknown() && !req.PlanValue.Equal(req.StateValue)
+}
+
+var _ attr.Value = types.String{}

@@ -1,0 +1,53 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+)
+
+// Identifier shapes from the API reference. Checking them at plan time turns
+// a typo into a readable error instead of a 404 after minutes of waiting.
+var (
+	projectIDRe  = regexp.MustCompile(`^[A-Za-z0-9]{32}$`)
+	instanceIDRe = regexp.MustCompile(`^[A-Za-z0-9]{32}in07$`)
+	proxyIDRe    = regexp.MustCompile(`^[A-Za-z0-9]{32}po01$`)
+	proxyNameRe  = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]{3,63}$`)
+)
+
+func projectIDValidator() validator.String {
+	return stringvalidator.RegexMatches(projectIDRe, "must be a project ID: 32 letters and digits")
+}
+
+func instanceIDValidator() validator.String {
+	return stringvalidator.RegexMatches(instanceIDRe, "must be a TaurusDB instance ID: 36 letters and digits ending in \"in07\" (an ID ending in \"no07\" is a node, not an instance)")
+}
+
+func proxyNameValidator() validator.String {
+	return stringvalidator.RegexMatches(proxyNameRe, "must be 4 to 64 characters, start with a letter, and contain only letters, digits, hyphens and underscores")
+}
+
+// parseImportID splits "<instance_id>/<proxy_id>" and checks both shapes.
+func parseImportID(id string) (instanceID, proxyID string, err error) {
+	inst, proxy, ok := strings.Cut(strings.TrimSpace(id), "/")
+	if !ok || strings.Contains(proxy, "/") {
+		return "", "", fmt.Errorf("import ID %q must be <instance_id>/<proxy_id>, for example 0123456789abcdef0123456789abcdefin07/0123456789abcdef0123456789abcdefpo01", id)
+	}
+	if err := checkIDs(inst, proxy); err != nil {
+		return "", "", fmt.Errorf("import ID %q: %w", id, err)
+	}
+	return inst, proxy, nil
+}
+
+func checkIDs(instanceID, proxyID string) error {
+	if !instanceIDRe.MatchString(instanceID) {
+		return fmt.Errorf("instance ID %q is not 36 letters and digits ending in \"in07\"", instanceID)
+	}
+	if !proxyIDRe.MatchString(proxyID) {
+		return fmt.Errorf("proxy ID %q is not 36 letters and digits ending in \"po01\"", proxyID)
+	}
+	return nil
+}
