@@ -33,6 +33,7 @@ var (
 	_ resource.ResourceWithConfigure   = &proxyInstanceResource{}
 	_ resource.ResourceWithImportState = &proxyInstanceResource{}
 	_ resource.ResourceWithIdentity    = &proxyInstanceResource{}
+	_ resource.ResourceWithModifyPlan  = &proxyInstanceResource{}
 )
 
 const (
@@ -96,10 +97,10 @@ func (r *proxyInstanceResource) Schema(ctx context.Context, _ resource.SchemaReq
 				Validators:    []validator.List{listvalidator.SizeAtLeast(1)},
 				PlanModifiers: []planmodifier.List{listplanmodifier.UseStateForUnknown()}},
 			"subnet_id": schema.StringAttribute{Optional: true, Computed: true, MarkdownDescription: "Subnet of the proxy's address. Changing it replaces the proxy.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplaceIfConfigured()}},
+				PlanModifiers: []planmodifier.String{keepPrior{}, stringplanmodifier.RequiresReplaceIfConfigured()}},
 			"route_mode": schema.Int64Attribute{Optional: true, Computed: true, MarkdownDescription: "Routing policy: `0` weighted, `1` load-based, `2` fewest connections. Changing it replaces the proxy.",
 				Validators:    []validator.Int64{int64validator.Between(0, 2)},
-				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown(), int64planmodifier.RequiresReplaceIfConfigured()}},
+				PlanModifiers: []planmodifier.Int64{keepPrior{}, int64planmodifier.RequiresReplaceIfConfigured()}},
 			"address": schema.StringAttribute{Computed: true, MarkdownDescription: "Private address of the proxy.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
 			"status": schema.StringAttribute{Computed: true, MarkdownDescription: "Proxy status reported by the API, such as `ACTIVE`."},
@@ -330,6 +331,9 @@ func (r *proxyInstanceResource) Read(ctx context.Context, req resource.ReadReque
 	if taurusdb.IsNotFound(err) {
 		resp.Diagnostics.AddWarning("TaurusDB proxy no longer exists",
 			fmt.Sprintf("Proxy %s on instance %s was not found (or is DELETED); removing it from state. The next apply creates it again if it is still configured.", proxyID, instanceID))
+		// The framework insists on an identity even for a removed
+		// resource when the CLI stored none (Terraform before 1.12).
+		resp.Diagnostics.Append(resp.Identity.Set(ctx, identityModel{InstanceID: state.InstanceID, ID: state.ID})...)
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -600,4 +604,37 @@ func opDetail(instanceID, proxyID, jobID string, err error, next string) string 
 		b.WriteString("\n" + next)
 	}
 	return b.String()
+}
+
+// ModifyPlan keeps computed values that the planned change cannot affect, so
+// a plan shows "known after apply" only where something will really change:
+// nodes when node_num changes, vcpus and ram when the flavor does, status
+// when anything does. Terraform proposes a changed nodes_read_weight when it
+// is not configured (an Optional+Computed nested list), and the framework
+// then marks every computed attribute unknown; without this, an unchanged
+// configuration would show a perpetual in-place update.
+func (r *proxyInstanceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+		return
+	}
+	var plan, state proxyInstanceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	flavorSame := plan.Flavor.Equal(state.Flavor)
+	nodesSame := plan.NodeNum.Equal(state.NodeNum)
+	if flavorSame {
+		plan.VCPUs, plan.RAM = state.VCPUs, state.RAM
+	}
+	if nodesSame {
+		plan.Nodes = state.Nodes
+	}
+	if flavorSame && nodesSame && plan.InstanceID.Equal(state.InstanceID) && plan.Name.Equal(state.Name) &&
+		plan.Port.Equal(state.Port) && plan.NodesReadWeight.Equal(state.NodesReadWeight) && plan.ProxyMode.Equal(state.ProxyMode) &&
+		plan.SubnetID.Equal(state.SubnetID) && plan.RouteMode.Equal(state.RouteMode) {
+		plan.Status = state.Status
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
