@@ -1,0 +1,85 @@
+package provider
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/taurusdb-community/terraform-provider-taurusdb/internal/emulator"
+)
+
+// Identity import (`import { identity = {...} }`) needs a CLI that speaks
+// resource identity: Terraform 1.12+ or a recent OpenTofu.
+func TestAccProxyInstance_identityImport(t *testing.T) {
+	env := newAccEnv(t, emulator.Config{})
+	inst := env.instance(0)
+	cfg := env.providerHCL() + proxyHCL("p", inst, "gaussdb.proxy.large.x86.2", 2, `  name = "identity-proxy"`)
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+		ProtoV6ProviderFactories: env.factories(),
+		CheckDestroy:             env.checkDestroyed,
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectIdentity("taurusdb_proxy_instance.p", map[string]knownvalue.Check{
+						"instance_id": knownvalue.StringExact(inst),
+						"id":          knownvalue.NotNull(),
+					}),
+					statecheck.ExpectIdentityValueMatchesState("taurusdb_proxy_instance.p", tfjsonpath.New("id")),
+				},
+			},
+			{
+				ResourceName:    "taurusdb_proxy_instance.p",
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithResourceIdentity,
+			},
+		},
+	})
+}
+
+// A removed block with destroy = false forgets the proxy without calling
+// DELETE: the proxy keeps running and can be adopted elsewhere.
+func TestAccProxyInstance_removedBlockForgetsWithoutDelete(t *testing.T) {
+	env := newAccEnv(t, emulator.Config{})
+	inst := env.instance(0)
+	var id string
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_7_0)},
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: env.providerHCL() + proxyHCL("p", inst, "gaussdb.proxy.large.x86.2", 2, ""),
+				Check:  stateID("taurusdb_proxy_instance.p", &id),
+			},
+			{
+				Config: env.providerHCL() + `
+removed {
+  from = taurusdb_proxy_instance.p
+  lifecycle {
+    destroy = false
+  }
+}
+`,
+				Check: func(s *terraform.State) error {
+					if _, ok := s.RootModule().Resources["taurusdb_proxy_instance.p"]; ok {
+						return fmt.Errorf("the proxy is still in state")
+					}
+					if p, ok := env.emu.Proxy(inst, id); !ok || p.Status != emulator.StatusActive {
+						return fmt.Errorf("the proxy must keep running, emulator has %+v (%v)", p, ok)
+					}
+					if d := env.deletes(); len(d) != 0 {
+						return fmt.Errorf("removed with destroy = false sent DELETE %v", d)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}

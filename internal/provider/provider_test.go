@@ -1,0 +1,131 @@
+package provider
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/taurusdb-community/terraform-provider-taurusdb/internal/emulator"
+	"github.com/taurusdb-community/terraform-provider-taurusdb/internal/taurusdb"
+)
+
+func clearHWEnv(t *testing.T) {
+	for _, k := range []string{"HW_REGION_NAME", "HW_PROJECT_ID", "TAURUSDB_ENDPOINT", "HW_AUTH_TOKEN", "HW_ACCESS_KEY", "HW_SECRET_KEY",
+		"HW_SECURITY_TOKEN", "HW_USER_NAME", "HW_USER_PASSWORD", "HW_DOMAIN_NAME", "HW_AUTH_URL", "HW_MAX_RETRIES", "HW_INSECURE"} {
+		t.Setenv(k, "")
+	}
+}
+
+const pid = "0123456789abcdef0123456789abcdef"
+
+func TestBuildClientConfig(t *testing.T) {
+	base := settings{projectID: pid, region: "cn-north-4"}
+	cases := []struct {
+		name    string
+		mod     func(*settings)
+		wantErr string // substring of summary+detail; "" = valid
+		mode    string
+	}{
+		{"token", func(s *settings) { s.token = "t" }, "", "token"},
+		{"aksk", func(s *settings) { s.accessKey, s.secretKey = "a", "s" }, "", "aksk"},
+		{"aksk with security token", func(s *settings) { s.accessKey, s.secretKey, s.securityToken = "a", "s", "x" }, "", "aksk+security_token"},
+		{"password", func(s *settings) { s.userName, s.password, s.domainName = "u", "p", "d" }, "", "password"},
+		{"none", func(*settings) {}, "No TaurusDB credentials", ""},
+		{"mixed token and aksk", func(s *settings) { s.token, s.accessKey, s.secretKey = "t", "a", "s" }, "auth_token, access_key, secret_key", ""},
+		{"mixed aksk and password", func(s *settings) { s.accessKey, s.userName = "a", "u" }, "Conflicting", ""},
+		{"ak without sk", func(s *settings) { s.accessKey = "a" }, "secret_key", ""},
+		{"password without domain", func(s *settings) { s.userName, s.password = "u", "p" }, "domain_name (HW_DOMAIN_NAME)", ""},
+		{"no project", func(s *settings) { s.token, s.projectID = "t", "" }, "HW_PROJECT_ID", ""},
+		{"unknown region", func(s *settings) { s.token, s.region = "t", "mars-1" }, "mars-1", ""},
+		{"no region no endpoint", func(s *settings) { s.token, s.region = "t", "" }, "endpoint", ""},
+		{"plain http remote", func(s *settings) { s.token, s.endpoint = "t", "http://10.1.2.3:80" }, "insecure", ""},
+		{"plain http remote insecure", func(s *settings) { s.token, s.endpoint, s.insecure = "t", "http://10.1.2.3:80", true }, "", "token"},
+		{"plain http loopback", func(s *settings) { s.token, s.endpoint = "t", "http://127.0.0.1:18080" }, "", "token"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s := base
+			tc.mod(&s)
+			cfg, cerr := buildClientConfig(s)
+			if tc.wantErr == "" {
+				if cerr != nil {
+					t.Fatalf("unexpected error: %s: %s", cerr.summary, cerr.detail)
+				}
+				if cfg.Auth.Mode() != tc.mode {
+					t.Errorf("mode = %s, want %s", cfg.Auth.Mode(), tc.mode)
+				}
+				return
+			}
+			if cerr == nil {
+				t.Fatalf("accepted, want error containing %q", tc.wantErr)
+			}
+			if msg := cerr.summary + ": " + cerr.detail; !strings.Contains(msg, tc.wantErr) {
+				t.Errorf("error %q lacks %q", msg, tc.wantErr)
+			}
+		})
+	}
+}
+
+func TestSettingsFrom_hclCredentialsOverrideEnvironment(t *testing.T) {
+	clearHWEnv(t)
+	t.Setenv("HW_ACCESS_KEY", "env-ak")
+	t.Setenv("HW_SECRET_KEY", "env-sk")
+	t.Setenv("HW_PROJECT_ID", pid)
+	var m providerModel
+	m = nullModel()
+	m.AuthToken = stringVal("hcl-token")
+	s, unknown := settingsFrom(m)
+	if unknown || s.token != "hcl-token" || s.accessKey != "" || s.secretKey != "" || s.projectID != pid {
+		t.Fatalf("settings = %+v", s)
+	}
+	m = nullModel()
+	s, _ = settingsFrom(m)
+	if s.accessKey != "env-ak" || s.secretKey != "env-sk" || s.maxRetries != taurusdb.DefaultMaxRetries {
+		t.Fatalf("env fallback: %+v", s)
+	}
+}
+
+// Plan-time validation through the real CLI: bad input is a readable error
+// before anything is created.
+func TestAccProxyInstance_planTimeValidation(t *testing.T) {
+	env := newAccEnv(t, emulator.Config{})
+	inst := env.instance(0)
+	cases := []struct{ hcl, want string }{
+		{proxyHCL("p", inst, "f", 1, ""), `node_num.*between 2 and 32`},
+		{proxyHCL("p", inst, "f", 33, ""), `between 2 and 32`},
+		{proxyHCL("p", "0123456789abcdef0123456789abcdefno07", "f", 2, ""), `(?s)instance_id.*\"no07\" is a node`},
+		{proxyHCL("p", inst, "f", 2, `name = "1bad"`), `(?s)name.*start with a letter`},
+		{proxyHCL("p", inst, "f", 2, `name = "abc"`), `(?s)4 to 64`},
+		{proxyHCL("p", inst, "f", 2, `proxy_mode = "rw"`), `(?s)proxy_mode.*readwrite`},
+		{proxyHCL("p", inst, "f", 2, `nodes_read_weight = [{ id = "x", weight = 1001 }]`), `(?s)weight.*between 0 and 1000`},
+	}
+	for _, tc := range cases {
+		resource.UnitTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: env.factories(),
+			Steps:                    []resource.TestStep{{Config: env.providerHCL() + tc.hcl, PlanOnly: true, ExpectError: regexp.MustCompile(tc.want)}},
+		})
+	}
+	if n := len(env.emu.Requests()); n != 0 {
+		t.Errorf("validation errors must come before any API call; the emulator saw %d", n)
+	}
+}
+
+func TestAccProvider_conflictingCredentialsFailAtPlan(t *testing.T) {
+	clearHWEnv(t)
+	env := newAccEnv(t, emulator.Config{})
+	hcl := `
+provider "taurusdb" {
+  endpoint   = "` + env.emu.URL() + `"
+  project_id = "` + env.emu.ProjectID() + `"
+  auth_token = "t"
+  access_key = "a"
+}
+` + proxyHCL("p", env.instance(0), "f", 2, "")
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{{Config: hcl, PlanOnly: true,
+			ExpectError: regexp.MustCompile(`(?s)Conflicting TaurusDB credentials.*auth_token,\s+access_key.*Set exactly one of`)}},
+	})
+}
