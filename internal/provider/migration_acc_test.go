@@ -1,0 +1,56 @@
+package provider
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/taurusdb-community/terraform-provider-taurusdb/internal/emulator"
+)
+
+// TestAccMigration_importAdoptsWithoutReplacement runs the migration guide's
+// configuration (examples/migration/main.tf) against a proxy that already
+// exists, as one created by the huaweicloud provider would: the import adopts
+// it, nothing is created or deleted, and a second plan is empty.
+func TestAccMigration_importAdoptsWithoutReplacement(t *testing.T) {
+	env := newAccEnv(t, emulator.Config{})
+	inst := env.instance(0)
+	existing := env.emu.SeedProxy(inst, emulator.ProxyView{Name: "orders-proxy", FlavorRef: "gaussdb.proxy.large.x86.2", NodeNum: 2})
+	src, err := os.ReadFile("../../examples/migration/main.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hcl := strings.NewReplacer("0123456789abcdef0123456789abcdefin07", inst, "fedcba9876543210fedcba9876543210po01", existing).Replace(string(src))
+	cfg := env.providerHCL() + hcl
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_5_0)},
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("taurusdb_proxy_instance.orders", plancheck.ResourceActionUpdate),
+				}},
+				Check: func(s *terraform.State) error {
+					if id := s.RootModule().Resources["taurusdb_proxy_instance.orders"].Primary.ID; id != existing {
+						return fmt.Errorf("state has %s, want the existing %s", id, existing)
+					}
+					for _, r := range env.emu.Requests() {
+						if r.Method == http.MethodPost || r.Method == http.MethodDelete {
+							return fmt.Errorf("adoption sent %s %s", r.Method, r.Path)
+						}
+					}
+					return nil
+				},
+			},
+			{Config: cfg, PlanOnly: true},
+		},
+	})
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Run the acceptance tests (TF_ACC=1) against the emulator with one CLI.
+#
+# Usage: scripts/acc.sh terraform|tofu [go test args...]
+#   terraform: `terraform` from PATH, or v1.8.5 built from the Go module proxy
+#   tofu:      OpenTofu 1.12.6 built from the Go module proxy
+# Both binaries are cached outside the repository (see scripts/lib.sh).
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+cli="${1:-}"
+shift || true
+case "${cli}" in
+terraform)
+	TF_ACC_TERRAFORM_PATH="$("$(dirname "$0")/terraform-cli.sh")"
+	export TF_ACC_TERRAFORM_PATH
+	;;
+tofu)
+	TF_ACC_TERRAFORM_PATH="$("$(dirname "$0")/tofu-cli.sh")"
+	# The testing framework writes provider addresses in the test
+	# configuration; OpenTofu resolves them against its own registry.
+	export TF_ACC_TERRAFORM_PATH TF_ACC_PROVIDER_NAMESPACE=hashicorp TF_ACC_PROVIDER_HOST=registry.opentofu.org
+	;;
+*) die "usage: $0 terraform|tofu [go test args...]" ;;
+esac
+
+# A CLI config variable naming a missing file makes both CLIs print a
+# warning before their version, which the test framework cannot parse.
+if [ -n "${TF_CLI_CONFIG_FILE:-}" ] && [ ! -f "${TF_CLI_CONFIG_FILE}" ]; then
+	unset TF_CLI_CONFIG_FILE
+fi
+# Never let a test pick up real cloud credentials from the environment.
+unset HW_AUTH_TOKEN HW_ACCESS_KEY HW_SECRET_KEY HW_SECURITY_TOKEN HW_USER_NAME HW_USER_PASSWORD HW_DOMAIN_NAME TAURUSDB_ENDPOINT
+
+log "acceptance tests with $("${TF_ACC_TERRAFORM_PATH}" version 2>/dev/null | head -1)"
+TF_ACC=1 exec go test -count=1 -timeout 20m ./internal/provider/... "$@"

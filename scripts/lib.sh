@@ -1,0 +1,42 @@
+# shellcheck shell=bash
+# Shared helpers for the scripts in this folder. Source it; do not run it.
+#
+# Everything these scripts build lands outside the repository, under
+#   ${TAURUSDB_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-taurusdb}
+# so a fresh clone (CI) reuses what an earlier run on the same machine built.
+
+taurusdb_cache_root() {
+	local root="${TAURUSDB_TOOLS_CACHE:-${XDG_CACHE_HOME:-${HOME}/.cache}/terraform-provider-taurusdb}"
+	mkdir -p "${root}"
+	(cd "${root}" && pwd -P)
+}
+
+# log prints a progress line on stderr, keeping stdout for the result.
+log() {
+	printf '%s: %s\n' "${0##*/}" "$*" >&2
+}
+
+die() {
+	log "error: $*"
+	exit 1
+}
+
+require_go() {
+	command -v go >/dev/null 2>&1 || die "the go command is not on PATH"
+}
+
+# with_lock DIR CMD...: run CMD while holding an exclusive lock on DIR/.lock,
+# so two concurrent callers do not build the same tool into the same place.
+with_lock() {
+	local dir="$1"
+	shift
+	mkdir -p "${dir}"
+	if command -v flock >/dev/null 2>&1; then
+		(
+			flock 9
+			"$@"
+		) 9>"${dir}/.lock"
+	else
+		"$@"
+	fi
+}

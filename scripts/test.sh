@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The whole test suite: what `make test` and CI run.
+#
+# gofmt, go vet, unit tests (with the race detector), brief fuzzing, the
+# acceptance tests under Terraform and under OpenTofu against the emulator,
+# `terraform fmt` on the examples, docs freshness and golangci-lint.
+# Set TAURUSDB_SKIP_TOFU=1 to skip the OpenTofu run (it builds OpenTofu once).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+. scripts/lib.sh
+
+step() { log "== $*"; }
+
+step "gofmt"
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.git/*'))
+[ -z "${unformatted}" ] || die "gofmt would change: ${unformatted}"
+
+step "go vet"
+go vet ./...
+
+step "unit tests"
+go test -race -count=1 ./...
+
+step "fuzz (brief)"
+scripts/fuzz.sh 5s
+
+step "acceptance tests: terraform"
+scripts/acc.sh terraform
+
+if [ "${TAURUSDB_SKIP_TOFU:-}" != 1 ]; then
+	step "acceptance tests: opentofu"
+	scripts/acc.sh tofu
+fi
+
+step "examples formatted"
+"$(scripts/terraform-cli.sh)" fmt -check -recursive examples
+
+step "docs up to date"
+scripts/docs.sh check
+
+step "lint"
+"$(scripts/tools.sh golangci-lint)/golangci-lint" run ./...
+
+step "release configuration"
+"$(scripts/tools.sh goreleaser)/goreleaser" check
+
+log "all checks passed"
