@@ -151,12 +151,13 @@ func (f FixedSchedule) Next(time.Duration, *Job) time.Duration { return time.Dur
 // AdaptiveSchedule notices a finished job within about a second without
 // polling often. Without progress it polls at growing intervals from First
 // up to NoProgressCap, which bounds the lag. When the job reports a process
-// percentage it brackets the job's total duration between the bounds the
-// (integer, possibly rounded) percentage allows, intersected over all
-// answers: while the bracket is wide it polls at its lower end, which cannot
-// be late; once it is narrower than Margin*10 it polls just after its upper
-// end. Progress is a hint only: if the job runs past the bracket, the
-// schedule falls back to the no-progress steps.
+// percentage it brackets the moment the job will end, from the progress
+// gained since the first answer that had one (the anchor): the job may have
+// started before the wait did, and measuring from the anchor cancels that
+// unknown offset. While the bracket is wide it polls at its lower end, which
+// cannot be late; once it is narrower than Margin*10 it polls just after its
+// upper end. Progress is a hint only: when answers contradict the bracket,
+// the schedule re-anchors and takes a no-progress step.
 type AdaptiveSchedule struct {
 	First         time.Duration
 	Floor         time.Duration
@@ -165,15 +166,20 @@ type AdaptiveSchedule struct {
 	Margin        time.Duration
 	Growth        float64
 
-	step   time.Duration
-	lo, hi time.Duration // bracket of the job's total duration; hi 0 = unknown
+	step     time.Duration
+	anchored bool
+	e0       time.Duration // elapsed time of the anchor answer
+	p0       float64       // its percentage
+	lo, hi   time.Duration // bracket of the job's end, as elapsed time; hi 0 = unknown
 }
 
 // NewAdaptiveSchedule returns the provider's default schedule.
 func NewAdaptiveSchedule() *AdaptiveSchedule {
 	return &AdaptiveSchedule{
-		First:         time.Second,
-		Floor:         500 * time.Millisecond,
+		First: time.Second,
+		// At 99 % the lower bound is "now", so the schedule polls every
+		// Floor until the end: 1 s bounds the lag and the query count.
+		Floor:         time.Second,
 		NoProgressCap: 4 * time.Second,
 		MaxWait:       60 * time.Second,
 		Margin:        100 * time.Millisecond,
@@ -183,7 +189,7 @@ func NewAdaptiveSchedule() *AdaptiveSchedule {
 
 // Next implements Schedule.
 func (s *AdaptiveSchedule) Next(elapsed time.Duration, last *Job) time.Duration {
-	if p, ok := last.Percent(); ok && p < 100 && elapsed > 0 {
+	if p, ok := last.Percent(); ok && p < 100 {
 		if w, ok := s.fromProgress(elapsed, p); ok {
 			return w
 		}
@@ -200,12 +206,22 @@ func (s *AdaptiveSchedule) noProgressStep() time.Duration {
 	return max(s.step, s.Floor)
 }
 
+func (s *AdaptiveSchedule) anchor(elapsed time.Duration, p float64) {
+	s.anchored, s.e0, s.p0, s.lo, s.hi = true, elapsed, p, 0, 0
+}
+
 func (s *AdaptiveSchedule) fromProgress(elapsed time.Duration, p float64) (time.Duration, bool) {
-	// The API may floor or round: the true fraction lies in [p-0.5, p+1).
-	lo := time.Duration(float64(elapsed) * 100 / (p + 1))
+	if !s.anchored || p < s.p0 {
+		s.anchor(elapsed, p)
+		return 0, false
+	}
+	// Each percentage may be floored or rounded (the true value lies in
+	// [p-0.5, p+1)), so the gain since the anchor is dp +- 1.5.
+	de, dp := float64(elapsed-s.e0), p-s.p0
+	lo := elapsed + time.Duration(de*(99-p)/(dp+1.5))
 	var hi time.Duration
-	if p >= 1 {
-		hi = time.Duration(float64(elapsed) * 100 / (p - 0.5))
+	if dp > 1.5 {
+		hi = elapsed + time.Duration(de*(100.5-p)/(dp-1.5))
 	}
 	if s.lo > lo {
 		lo = s.lo
@@ -214,10 +230,8 @@ func (s *AdaptiveSchedule) fromProgress(elapsed time.Duration, p float64) (time.
 		hi = s.hi
 	}
 	if hi > 0 && (lo > hi || elapsed > hi+s.Margin) {
-		// The answers disagree or the job overran its estimate: progress
-		// is not linear here. Start over from this answer alone, and take
-		// a small step rather than trust it blindly.
-		s.lo, s.hi = 0, 0
+		// Not linear after all: start over from this answer.
+		s.anchor(elapsed, p)
 		return 0, false
 	}
 	s.lo, s.hi = lo, hi
