@@ -40,3 +40,8 @@ with_lock() {
 		"$@"
 	fi
 }
+
+# print_usage prints the calling script's header comment (its usage) on stderr.
+print_usage() {
+	awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" >&2
+}

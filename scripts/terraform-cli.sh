@@ -14,7 +14,7 @@
 # Progress messages go to stderr.
 set -euo pipefail
 
-# shellcheck source=scripts/lib.sh
+# shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 readonly TERRAFORM_VERSION="1.8.5"
@@ -24,7 +24,7 @@ for arg in "$@"; do
 	case "${arg}" in
 	--build) force_build=true ;;
 	-h | --help)
-		sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2
+		print_usage
 		exit 0
 		;;
 	*) die "unknown argument: ${arg} (usage: $0 [--build])" ;;

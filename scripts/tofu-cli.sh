@@ -19,7 +19,7 @@
 # built there with `go build`.
 set -euo pipefail
 
-# shellcheck source=scripts/lib.sh
+# shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 readonly TOFU_VERSION="1.12.6"
@@ -30,7 +30,7 @@ for arg in "$@"; do
 	case "${arg}" in
 	--build) force_build=true ;;
 	-h | --help)
-		sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//' >&2
+		print_usage
 		exit 0
 		;;
 	*) die "unknown argument: ${arg} (usage: $0 [--build])" ;;

@@ -14,18 +14,22 @@
 # Progress messages go to stderr.
 set -euo pipefail
 
-# shellcheck source=scripts/lib.sh
+# shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # name|module package path|version
 readonly TOOLS=(
 	"golangci-lint|github.com/golangci/golangci-lint/v2/cmd/golangci-lint|v2.15.0"
-	"goreleaser|github.com/goreleaser/goreleaser/v2|v2.15.1"
+	# Not v2.15.x: its checksum file lists its own .sig after signing, so the
+	# signature does not verify (goreleaser issues 6508 and 6514), which
+	# breaks provider releases. v2.14.3 is the last good release that builds
+	# with go1.26; v2.18.2+ need a newer Go.
+	"goreleaser|github.com/goreleaser/goreleaser/v2|v2.14.3"
 	"tfplugindocs|github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs|v0.25.0"
 )
 
 usage() {
-	sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//' >&2
+	print_usage
 }
 
 wanted=()
