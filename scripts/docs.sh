@@ -5,6 +5,10 @@
 #   generate  rewrite docs/ from the provider schema, templates/ and examples/
 #   check     generate into a scratch copy and fail if docs/ differs (stale docs)
 #
+# The identity import example is not named import-by-identity.tf on purpose:
+# tfplugindocs then demands identity in the schema, which Terraform before
+# 1.12 (the CLI on PATH may be older) does not print.
+#
 # The schema comes from `terraform providers schema -json` run against the
 # provider built here (through dev_overrides), so tfplugindocs never needs to
 # download Terraform or the provider.
@@ -37,13 +41,15 @@ terraform {
 HCL
 (cd "${work}/cfg" && TF_CLI_CONFIG_FILE="${work}/cli.tfrc" "${tf}" providers schema -json >"${work}/schema.json" 2>"${work}/schema.err") ||
 	die "terraform providers schema failed: $(cat "${work}/schema.err")"
+# tfplugindocs looks the schema up by short name (or under hashicorp/).
+sed -i 's#"registry.terraform.io/taurusdb-community/taurusdb"#"taurusdb"#' "${work}/schema.json"
 
 run_tfplugindocs() {
 	local dir="$1"
 	(cd "${dir}" && "${bin}/tfplugindocs" generate --provider-name taurusdb --rendered-provider-name TaurusDB \
 		--providers-schema "${work}/schema.json" --examples-dir examples --website-source-dir templates \
 		--rendered-website-dir docs >"${work}/gen.log" 2>&1) || die "tfplugindocs failed: $(cat "${work}/gen.log")"
-	(cd "${dir}" && "${bin}/tfplugindocs" validate --provider-name taurusdb >"${work}/validate.log" 2>&1) ||
+	(cd "${dir}" && "${bin}/tfplugindocs" validate --provider-name taurusdb --providers-schema "${work}/schema.json" >"${work}/validate.log" 2>&1) ||
 		die "tfplugindocs validate failed: $(cat "${work}/validate.log")"
 }
 
