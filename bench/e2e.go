@@ -87,7 +87,6 @@ const (
 type e2eReport struct {
 	results      []e2eResult
 	releaseBytes int64
-	releaseNote  string
 }
 
 // e2eEnv is the prepared tool chain: provider build, wrapper and CLI config.
@@ -185,7 +184,7 @@ func prepareE2E(ctx context.Context, root, tmp, terraform string, rep *e2eReport
 		// handshake goes; -a collects every start of the provider.
 		e.rssFile = filepath.Join(tmp, "provider-maxrss.txt")
 		script := fmt.Sprintf("#!/bin/sh\nexec /usr/bin/time -a -f %%M -o %s %s \"$@\"\n", shellQuote(e.rssFile), shellQuote(realBin))
-		if err := os.WriteFile(wrapper, []byte(script), 0o755); err != nil { //nolint:gosec // an executable script by design
+		if err := os.WriteFile(wrapper, []byte(script), 0o755); err != nil {
 			return nil, fmt.Errorf("part B: writing the provider wrapper: %w", err)
 		}
 	} else if err := os.Symlink(realBin, wrapper); err != nil {

@@ -97,7 +97,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "bench: %v\n", err)
 		return 1
 	}
-	if err := os.WriteFile(outPath, []byte(doc), 0o644); err != nil { //nolint:gosec // a report meant to be read
+	if err := os.WriteFile(outPath, []byte(doc), 0o644); err != nil {
 		fmt.Fprintf(stderr, "bench: writing %s: %v\n", outPath, err)
 		return 1
 	}

@@ -164,7 +164,7 @@ var simScenarios = []simScenario{
 		about: "start offset uniform in [0, 1 s) (the answer of the call that created the job, and clock granularity); " +
 			"true duration = nominal ± 10 % (seeded jitter), so that the fixed schedule meets every phase of its 10 s period.",
 		runs: func(d time.Duration) []simRun {
-			rng := rand.New(rand.NewPCG(simSeed, uint64(d))) //nolint:gosec // reproducible jitter, not security
+			rng := rand.New(rand.NewPCG(simSeed, uint64(d)))
 			out := make([]simRun, simPhases)
 			for i := range out {
 				// Stratified: phase i of simPhases over the jitter range.
@@ -184,7 +184,7 @@ var simScenarios = []simScenario{
 			"or a wait resumed on an existing job).",
 		runs: func(d time.Duration) []simRun {
 			window := min(simMaxOffset, d/2)
-			rng := rand.New(rand.NewPCG(simSeed+1, uint64(d))) //nolint:gosec // reproducible jitter, not security
+			rng := rand.New(rand.NewPCG(simSeed+1, uint64(d)))
 			out := make([]simRun, simPhases)
 			for i := range out {
 				out[i] = simRun{

@@ -306,7 +306,7 @@ func printBanner(w io.Writer, emu *emulator.Emulator, o *options, endpoint strin
 func shellQuote(s string) string {
 	safe := s != ""
 	for _, c := range s {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune("-_./:@%+=,", c)) {
+		if !shellSafe(c) {
 			safe = false
 			break
 		}
@@ -315,4 +315,9 @@ func shellQuote(s string) string {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// shellSafe reports whether c needs no quoting in a POSIX shell word.
+func shellSafe(c rune) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune("-_./:@%+=,", c)
 }

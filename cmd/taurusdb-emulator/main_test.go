@@ -100,7 +100,7 @@ func TestRun_servesPrintsExportsAndStopsOnCancel(t *testing.T) {
 		t.Fatalf("banner:\n%s", banner)
 	}
 
-	req, _ := http.NewRequest("GET", endpoint+"/v3/"+emulator.DefaultProjectID+"/instances/"+inst+"/proxies", nil)
+	req, _ := http.NewRequest(http.MethodGet, endpoint+"/v3/"+emulator.DefaultProjectID+"/instances/"+inst+"/proxies", nil)
 	req.Header.Set("X-Auth-Token", token)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -307,7 +307,7 @@ func ParseFault(spec string) (Fault, error) {
 			return Fault{}, fmt.Errorf("fault %q: unknown key %q", spec, k)
 		}
 		if err != nil {
-			return Fault{}, fmt.Errorf("fault %q: bad value for %s: %v", spec, k, err)
+			return Fault{}, fmt.Errorf("fault %q: bad value for %s: %w", spec, k, err)
 		}
 	}
 	if f.Kind == "" {

@@ -115,7 +115,10 @@ func TestFaults_latencyDelaysAndStopsWithTheClient(t *testing.T) {
 	defer cancel()
 	req := newRequest(t, e, "GET", "/instances/"+inst+"/proxies", nil).WithContext(ctx)
 	req.Header.Set("X-Auth-Token", testToken)
-	_, err := http.DefaultClient.Do(req)
+	res, err := http.DefaultClient.Do(req)
+	if err == nil {
+		_ = res.Body.Close()
+	}
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err = %v, want the client's deadline", err)
 	}

@@ -11,18 +11,18 @@ import (
 // Identifier shapes follow the API reference: 32 lowercase hex characters
 // plus a type suffix, and UUIDs for jobs.
 
-func randomHex(n int) string {
-	b := make([]byte, (n+1)/2)
+// randomHex32 returns 32 random lowercase hex characters.
+func randomHex32() string {
+	b := make([]byte, 16)
 	_, _ = rand.Read(b) // crypto/rand.Read never fails (Go 1.24+)
-	return hex.EncodeToString(b)[:n]
+	return hex.EncodeToString(b)
 }
 
-func newInstanceID() string     { return randomHex(32) + "in07" }
-func newNodeID() string         { return randomHex(32) + "no07" }
-func newPoolID() string         { return randomHex(32) + "po01" }
-func newProxyNodeID() string    { return randomHex(32) + "pn01" }
-func newRequestID() string      { return randomHex(32) }
-func newProjectID() string      { return randomHex(32) }
+func newInstanceID() string     { return randomHex32() + "in07" }
+func newNodeID() string         { return randomHex32() + "no07" }
+func newPoolID() string         { return randomHex32() + "po01" }
+func newProxyNodeID() string    { return randomHex32() + "pn01" }
+func newRequestID() string      { return randomHex32() }
 func newUUID() string           { return formatUUID(randomBytes(16)) }
 func newToken() string          { return "MII" + base64.RawURLEncoding.EncodeToString(randomBytes(96)) }
 func shortHash(s string) string { h := sha256.Sum256([]byte(s)); return hex.EncodeToString(h[:16]) }
@@ -56,7 +56,7 @@ func validInstanceID(s string) bool {
 		return false
 	}
 	for _, c := range s[:32] {
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
 			return false
 		}
 	}

@@ -3,6 +3,7 @@ package emulator
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 )
@@ -52,7 +53,7 @@ func (e *Emulator) record(r Request, took time.Duration) {
 	// Bodies of mutating proxy calls are short and say what was asked
 	// (proxy_ids of a DELETE, above all); IAM bodies never reach here
 	// unredacted.
-	if r.Method != "GET" && len(r.Body) > 0 && len(r.Body) <= 256 && r.Path != iamTokensPath {
+	if r.Method != http.MethodGet && len(r.Body) > 0 && len(r.Body) <= 256 && r.Path != iamTokensPath {
 		line += " body=" + string(r.Body)
 	}
 	if r.Fault != "" {

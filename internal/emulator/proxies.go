@@ -20,7 +20,7 @@ func (e *Emulator) instanceOf(c *call) (*instance, *response) {
 	return inst, nil
 }
 
-func (e *Emulator) proxyOf(c *call, inst *instance, id string) (*proxy, *response) {
+func (e *Emulator) proxyOf(inst *instance, id string) (*proxy, *response) {
 	if id == "" {
 		r := badRequest("proxy_id is required")
 		return nil, &r
@@ -40,7 +40,7 @@ func (e *Emulator) proxyCall(c *call, req any) (*instance, *proxy, *response) {
 	if fail != nil {
 		return nil, nil, fail
 	}
-	p, fail := e.proxyOf(c, inst, c.params["proxy_id"])
+	p, fail := e.proxyOf(inst, c.params["proxy_id"])
 	if fail != nil {
 		return nil, nil, fail
 	}
@@ -54,12 +54,13 @@ func jobAccepted(status int, j *job) response {
 	return jsonResponse(status, map[string]string{"job_id": j.id})
 }
 
-// setStatusIfLive sets the status of a proxy that still exists; job
-// callbacks use it because the proxy may have been removed out of band.
-func setStatusIfLive(inst *instance, id, status string) *proxy {
+// setActiveIfLive sets the status of a proxy that still exists back to
+// ACTIVE; job callbacks use it because the proxy may have been removed out
+// of band.
+func setActiveIfLive(inst *instance, id string) *proxy {
 	p := inst.find(id)
 	if p != nil {
-		p.status = status
+		p.status = StatusActive
 	}
 	return p
 }
@@ -204,7 +205,7 @@ func (e *Emulator) createProxy(c *call) response {
 	}
 	inst.proxies = append(inst.proxies, p)
 	j := e.startJob(c, inst, jobCreate, []string{p.id},
-		func(time.Time) { setStatusIfLive(inst, p.id, StatusActive) },
+		func(time.Time) { setActiveIfLive(inst, p.id) },
 		func(at time.Time) { inst.remove(p.id, at, 0) }, // a failed create leaves nothing behind
 	)
 	return jobAccepted(http.StatusCreated, j)
@@ -235,7 +236,7 @@ func (e *Emulator) deleteProxies(c *call) response {
 		}
 	}
 	for _, id := range ids {
-		if _, fail := e.proxyOf(c, inst, id); fail != nil {
+		if _, fail := e.proxyOf(inst, id); fail != nil {
 			return *fail
 		}
 	}
@@ -254,7 +255,7 @@ func (e *Emulator) deleteProxies(c *call) response {
 		},
 		func(time.Time) {
 			for _, id := range ids {
-				setStatusIfLive(inst, id, StatusActive)
+				setActiveIfLive(inst, id)
 			}
 		},
 	)

@@ -29,7 +29,7 @@ var projectRoutes = []route{
 
 // iamTokensPath is the IAM call; it is outside any project and needs no
 // credentials other than the ones in its body.
-const iamTokensPath = "/v3/auth/tokens"
+const iamTokensPath = "/v3/auth/tokens" //nolint:gosec // G101: a route path, not a credential
 
 // matchedRoute is a resolved request target.
 type matchedRoute struct {

@@ -50,7 +50,7 @@ func (e *Emulator) enlargeProxy(c *call) response {
 	if fail := decode(c.body, &req); fail != nil {
 		return *fail
 	}
-	p, fail := e.proxyOf(c, inst, req.ProxyID)
+	p, fail := e.proxyOf(inst, req.ProxyID)
 	if fail != nil {
 		return *fail
 	}
@@ -68,11 +68,11 @@ func (e *Emulator) enlargeProxy(c *call) response {
 	p.status = StatusAddingNode
 	j := e.startJob(c, inst, jobAdd, []string{id},
 		func(time.Time) {
-			if q := setStatusIfLive(inst, id, StatusActive); q != nil {
+			if q := setActiveIfLive(inst, id); q != nil {
 				q.nodes = append(q.nodes, newProxyNodes(add, len(q.nodes))...)
 			}
 		},
-		func(time.Time) { setStatusIfLive(inst, id, StatusActive) },
+		func(time.Time) { setActiveIfLive(inst, id) },
 	)
 	return jobAccepted(http.StatusOK, j)
 }
@@ -196,13 +196,13 @@ func (e *Emulator) changeWeight(c *call) response {
 	p.status = StatusChangingWeight
 	j := e.startJob(c, inst, jobWeight, []string{id},
 		func(time.Time) {
-			if q := setStatusIfLive(inst, id, StatusActive); q != nil {
+			if q := setActiveIfLive(inst, id); q != nil {
 				for k, v := range updates {
 					q.weights[k] = v
 				}
 			}
 		},
-		func(time.Time) { setStatusIfLive(inst, id, StatusActive) },
+		func(time.Time) { setActiveIfLive(inst, id) },
 	)
 	return jobAccepted(http.StatusOK, j)
 }

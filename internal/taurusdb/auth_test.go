@@ -56,7 +56,7 @@ func TestPasswordAuth_exchangesCachesAndRenews(t *testing.T) {
 			return
 		}
 		n := exchanges.Add(1)
-		w.Header().Set("X-Subject-Token", "token-"+string(rune('0'+n)))
+		w.Header().Set("X-Subject-Token", "token-"+string('0'+n))
 		w.WriteHeader(http.StatusCreated)
 		_ = json.NewEncoder(w).Encode(map[string]any{"token": map[string]string{"expires_at": clk.Now().Add(time.Hour).UTC().Format(time.RFC3339)}})
 	}))
