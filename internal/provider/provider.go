@@ -117,7 +117,6 @@ type settings struct {
 type credential struct {
 	attr, env string
 	val       *string
-	fromHCL   bool
 }
 
 func (p *taurusProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
@@ -179,19 +178,15 @@ func (s settings) secrets() []string {
 func settingsFrom(m providerModel) (settings, bool) {
 	var s settings
 	unknown := false
-	str := func(v types.String, env string, dst *string) bool {
-		if v.IsUnknown() {
+	str := func(v types.String, env string, dst *string) {
+		switch {
+		case v.IsUnknown():
 			unknown = true
-			return false
-		}
-		if !v.IsNull() {
+		case !v.IsNull():
 			*dst = v.ValueString()
-			return true
-		}
-		if env != "" {
+		case env != "":
 			*dst = os.Getenv(env)
 		}
-		return false
 	}
 	str(m.Region, "HW_REGION_NAME", &s.region)
 	str(m.ProjectID, "HW_PROJECT_ID", &s.projectID)

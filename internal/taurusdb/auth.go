@@ -235,10 +235,10 @@ func firstNonEmpty(s ...string) string {
 
 // snippet returns the start of a body for an error message, on one line.
 func snippet(b []byte) string {
-	const max = 200
+	const maxLen = 200
 	s := strings.Join(strings.Fields(string(b)), " ")
-	if len(s) > max {
-		s = s[:max] + "..."
+	if len(s) > maxLen {
+		s = s[:maxLen] + "..."
 	}
 	return s
 }
