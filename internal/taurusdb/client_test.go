@@ -18,15 +18,15 @@ const (
 )
 
 func TestClient_deleteProxySendsStoredID(t *testing.T) {
-	var gotMethod, gotPath, gotToken string
+	var gotMethod, gotPath, gotToken, gotUA string
 	var gotBody DeleteProxyRequest
 	c, _ := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		gotMethod, gotPath, gotToken = r.Method, r.URL.Path, r.Header.Get("X-Auth-Token")
+		gotMethod, gotPath, gotToken, gotUA = r.Method, r.URL.Path, r.Header.Get("X-Auth-Token"), r.Header.Get("User-Agent")
 		if err := json.NewDecoder(r.Body).Decode(&gotBody); err != nil {
 			t.Errorf("decoding body: %v", err)
 		}
 		_, _ = io.WriteString(w, `{"job_id":"04efe8e2-9255-44ae-a98b-d87cae411890"}`)
-	}))
+	}), func(c *Config) { c.UserAgent = "terraform-provider-taurusdb/1.2.3" })
 	jobID, err := c.DeleteProxy(context.Background(), instID, proxyID)
 	if err != nil {
 		t.Fatal(err)
@@ -42,6 +42,9 @@ func TestClient_deleteProxySendsStoredID(t *testing.T) {
 	}
 	if gotToken != "tok" {
 		t.Errorf("X-Auth-Token = %q", gotToken)
+	}
+	if gotUA != "terraform-provider-taurusdb/1.2.3" {
+		t.Errorf("User-Agent = %q", gotUA)
 	}
 }
 
