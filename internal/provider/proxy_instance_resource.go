@@ -310,6 +310,12 @@ func createNextStep(err error, proxyID string) string {
 		return "The proxy is still being enabled and is kept in state as tainted. Raise timeouts.create, or wait and run terraform apply again."
 	case taurusdb.IsAuth(err):
 		return "Check the provider's credentials; authentication failures are not retried."
+	case proxyID != "":
+		// The proxy exists and its ID is in state (say the job poll
+		// failed): the next apply replaces it rather than searching for it,
+		// so the generic advice below would mislead.
+		return "The proxy exists and is kept in state as tainted; the next terraform apply replaces it. " +
+			"To keep it instead, run terraform untaint on this resource once the proxy is ACTIVE."
 	}
 	return "Run terraform apply again; it checks for a proxy created by this attempt before creating another."
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/taurusdb-community/terraform-provider-taurusdb/internal/signer"
 )
@@ -236,9 +237,16 @@ func firstNonEmpty(s ...string) string {
 // snippet returns the start of a body for an error message, on one line.
 func snippet(b []byte) string {
 	const maxLen = 200
-	s := strings.Join(strings.Fields(string(b)), " ")
+	// A gateway page may be in any language or encoding: keep the excerpt
+	// valid UTF-8 and cut it between characters, or diagnostics show
+	// replacement garbage where the cut split a character.
+	s := strings.Join(strings.Fields(strings.ToValidUTF8(string(b), "\uFFFD")), " ")
 	if len(s) > maxLen {
-		s = s[:maxLen] + "..."
+		cut := maxLen
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "..."
 	}
 	return s
 }

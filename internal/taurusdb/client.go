@@ -186,13 +186,18 @@ func (c *Client) do(ctx context.Context, cl call) (respMeta, error) {
 	}
 	idempotent := cl.method != http.MethodPost
 	attempt, throttled, busy := 0, 0, 0
+	// prev is the answer that made the loop retry. When the operation's
+	// timeout or a Ctrl-C ends the loop, it is kept next to the context
+	// error: "context deadline exceeded" alone would hide the error_code
+	// and X-Request-Id of what the user was waiting out.
+	var prev error
 	for {
 		meta, err := c.once(ctx, cl, payload)
 		if err == nil {
 			return meta, nil
 		}
 		if ctx.Err() != nil {
-			return meta, err
+			return meta, withPrevious(err, prev)
 		}
 		var wait time.Duration
 		reason := ""
@@ -240,10 +245,22 @@ func (c *Client) do(ctx context.Context, cl call) (respMeta, error) {
 			"method": cl.method, "path": cl.path, "reason": reason, "wait": wait.String(),
 			"error": err.Error(), "request_id": RequestID(err),
 		})
-		if err := c.clock.Sleep(ctx, wait); err != nil {
-			return meta, err
+		if serr := c.clock.Sleep(ctx, wait); serr != nil {
+			return meta, withPrevious(serr, err)
 		}
+		prev = err
 	}
+}
+
+// withPrevious adds the answer being retried to the error that ended a
+// retry loop (the context's). Only the message grows: the previous answer
+// is not wrapped, so errors.Is/As and MayHaveSucceeded judge the error that
+// really ended the call (a request cut off in flight may have succeeded).
+func withPrevious(err, prev error) error {
+	if prev == nil {
+		return err
+	}
+	return fmt.Errorf("%w (while retrying after: %v)", err, prev) //nolint:errorlint // deliberate: only the error that ended the call is wrapped, see above
 }
 
 // retryAfterError carries a Retry-After header value next to an APIError.

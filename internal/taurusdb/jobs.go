@@ -45,7 +45,9 @@ func (j *Job) Percent() (p float64, ok bool) {
 		return 0, false
 	}
 	v, err := strconv.ParseFloat(s, 64)
-	if err != nil || v < 0 || v > 100 {
+	// Written so that NaN ("NaN%" parses) is rejected too: it passes any
+	// comparison with < and >.
+	if err != nil || !(v >= 0 && v <= 100) {
 		return 0, false
 	}
 	return v, true
