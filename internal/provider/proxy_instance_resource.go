@@ -303,7 +303,7 @@ func createNextStep(err error, proxyID string) string {
 	var timeout *taurusdb.JobTimeoutError
 	switch {
 	case errors.As(err, &failed) && proxyID != "":
-		return "The proxy is kept in state as tainted; the next terraform apply deletes and recreates it."
+		return "The proxy is kept in state as tainted. If the API rolled it back, the next refresh drops it; otherwise the next terraform apply deletes and recreates it."
 	case errors.As(err, &failed):
 		return "Fix the cause above and run terraform apply again."
 	case errors.As(err, &timeout):

@@ -235,7 +235,7 @@ func TestVCRRecordRedactReplay(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	raw, err := os.ReadFile(file + ".yaml") //nolint:gosec // G304: a file this test wrote into its own temporary folder
+	raw, err := os.ReadFile(file + ".yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -159,11 +159,6 @@ func (c *Client) LockInstance(ctx context.Context, instanceID string) (func(), e
 	}
 }
 
-type respMeta struct {
-	Status    int
-	RequestID string
-}
-
 // call describes one API request.
 type call struct {
 	method string
@@ -176,12 +171,12 @@ type call struct {
 	retryBusy bool
 }
 
-func (c *Client) do(ctx context.Context, cl call) (respMeta, error) {
+func (c *Client) do(ctx context.Context, cl call) error {
 	var payload []byte
 	if cl.in != nil {
 		var err error
 		if payload, err = json.Marshal(cl.in); err != nil {
-			return respMeta{}, fmt.Errorf("encoding %s %s: %w", cl.method, cl.path, err)
+			return fmt.Errorf("encoding %s %s: %w", cl.method, cl.path, err)
 		}
 	}
 	idempotent := cl.method != http.MethodPost
@@ -192,25 +187,25 @@ func (c *Client) do(ctx context.Context, cl call) (respMeta, error) {
 	// and X-Request-Id of what the user was waiting out.
 	var prev error
 	for {
-		meta, err := c.once(ctx, cl, payload)
+		err := c.once(ctx, cl, payload)
 		if err == nil {
-			return meta, nil
+			return nil
 		}
 		if ctx.Err() != nil {
-			return meta, withPrevious(err, prev)
+			return withPrevious(err, prev)
 		}
 		var wait time.Duration
 		reason := ""
 		switch {
 		case IsAuth(err):
 			// Never retried: repeated bad signatures lock the key.
-			return meta, err
+			return err
 		case cl.retryBusy && IsBusy(err):
 			// Bounded by the operation's timeout; the count only guards
 			// callers that pass a context without a deadline.
 			busy++
 			if _, ok := ctx.Deadline(); !ok && busy > maxBusyRetriesWithoutDeadline {
-				return meta, err
+				return err
 			}
 			wait, reason = c.cfg.BusyRetryInterval, "instance busy with another operation"
 		case IsThrottled(err):
@@ -220,7 +215,7 @@ func (c *Client) do(ctx context.Context, cl call) (respMeta, error) {
 			// request itself.
 			throttled++
 			if throttled > 4*c.cfg.MaxRetries+4 {
-				return meta, fmt.Errorf("still throttled after %d tries: %w", throttled, err)
+				return fmt.Errorf("still throttled after %d tries: %w", throttled, err)
 			}
 			wait, reason = c.backoff(throttled), "throttled"
 			if ra := retryAfter(err); ra > 0 {
@@ -230,23 +225,23 @@ func (c *Client) do(ctx context.Context, cl call) (respMeta, error) {
 			attempt++
 			if attempt > c.cfg.MaxRetries {
 				if c.cfg.MaxRetries > 0 {
-					return meta, fmt.Errorf("giving up after %d retries (max_retries): %w", c.cfg.MaxRetries, err)
+					return fmt.Errorf("giving up after %d retries (max_retries): %w", c.cfg.MaxRetries, err)
 				}
-				return meta, err
+				return err
 			}
 			wait, reason = c.backoff(attempt), "transient failure"
 		default:
-			return meta, err
+			return err
 		}
 		if dl, ok := ctx.Deadline(); ok && c.clock.Now().Add(wait).After(dl) {
-			return meta, fmt.Errorf("not retrying (%s): the operation's timeout ends before the next try: %w", reason, err)
+			return fmt.Errorf("not retrying (%s): the operation's timeout ends before the next try: %w", reason, err)
 		}
 		c.log.Warn(ctx, "retrying TaurusDB API call", map[string]any{
 			"method": cl.method, "path": cl.path, "reason": reason, "wait": wait.String(),
 			"error": err.Error(), "request_id": RequestID(err),
 		})
 		if serr := c.clock.Sleep(ctx, wait); serr != nil {
-			return meta, withPrevious(serr, err)
+			return withPrevious(serr, err)
 		}
 		prev = err
 	}
@@ -331,7 +326,7 @@ func (c *Client) backoff(attempt int) time.Duration {
 	return d/2 + j
 }
 
-func (c *Client) once(ctx context.Context, cl call, payload []byte) (respMeta, error) {
+func (c *Client) once(ctx context.Context, cl call, payload []byte) error {
 	u := c.base + cl.path
 	if len(cl.query) > 0 {
 		u += "?" + cl.query.Encode()
@@ -342,7 +337,7 @@ func (c *Client) once(ctx context.Context, cl call, payload []byte) (respMeta, e
 	}
 	req, err := http.NewRequestWithContext(ctx, cl.method, u, body)
 	if err != nil {
-		return respMeta{}, fmt.Errorf("building %s %s: %w", cl.method, cl.path, err)
+		return fmt.Errorf("building %s %s: %w", cl.method, cl.path, err)
 	}
 	req.Header.Set("Content-Type", "application/json")
 	if c.cfg.UserAgent != "" {
@@ -352,37 +347,37 @@ func (c *Client) once(ctx context.Context, cl call, payload []byte) (respMeta, e
 		req.Header.Set("X-Language", c.cfg.Language)
 	}
 	if err := c.cfg.Auth.Authenticate(ctx, req, payload); err != nil {
-		return respMeta{}, err
+		return err
 	}
 	start := c.clock.Now()
 	resp, err := c.hc.Do(req)
 	if err != nil {
 		c.log.Debug(ctx, "TaurusDB API call failed", map[string]any{"method": cl.method, "path": cl.path, "error": err.Error()})
-		return respMeta{}, err
+		return err
 	}
 	defer resp.Body.Close()
 	raw, readErr := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
-	meta := respMeta{Status: resp.StatusCode, RequestID: resp.Header.Get("X-Request-Id")}
+	requestID := resp.Header.Get("X-Request-Id")
 	c.log.Debug(ctx, "TaurusDB API call", map[string]any{
 		"method": cl.method, "path": cl.path, "query": cl.query.Encode(), "status": resp.StatusCode,
-		"request_id": meta.RequestID, "duration_ms": c.clock.Now().Sub(start).Milliseconds(), "auth": c.cfg.Auth.Mode(),
+		"request_id": requestID, "duration_ms": c.clock.Now().Sub(start).Milliseconds(), "auth": c.cfg.Auth.Mode(),
 	})
 	if readErr != nil {
-		return meta, &DecodeError{Method: cl.method, Path: cl.path, Status: resp.StatusCode, RequestID: meta.RequestID, Problem: "reading the body: " + readErr.Error()}
+		return &DecodeError{Method: cl.method, Path: cl.path, Status: resp.StatusCode, RequestID: requestID, Problem: "reading the body: " + readErr.Error()}
 	}
 	if resp.StatusCode/100 != 2 {
-		apiErr := decodeAPIError(cl.method, "/v3/"+c.cfg.ProjectID+cl.path, resp.StatusCode, meta.RequestID, raw)
+		apiErr := decodeAPIError(cl.method, "/v3/"+c.cfg.ProjectID+cl.path, resp.StatusCode, requestID, raw)
 		if ra := parseRetryAfter(resp.Header.Get("Retry-After")); ra > 0 {
-			return meta, &retryAfterError{APIError: apiErr, after: ra}
+			return &retryAfterError{APIError: apiErr, after: ra}
 		}
-		return meta, apiErr
+		return apiErr
 	}
 	if cl.out != nil {
 		if err := decodeBody(raw, cl.out); err != nil {
-			return meta, &DecodeError{Method: cl.method, Path: "/v3/" + c.cfg.ProjectID + cl.path, Status: resp.StatusCode, RequestID: meta.RequestID, Problem: err.Error(), Body: snippet(raw)}
+			return &DecodeError{Method: cl.method, Path: "/v3/" + c.cfg.ProjectID + cl.path, Status: resp.StatusCode, RequestID: requestID, Problem: err.Error(), Body: snippet(raw)}
 		}
 	}
-	return meta, nil
+	return nil
 }
 
 // requiredFields is implemented by response structs that must carry some

@@ -83,7 +83,7 @@ func (r *jobIDResponse) missing() string {
 // @API GET /v3/{project_id}/jobs
 func (c *Client) GetJob(ctx context.Context, jobID string) (*Job, error) {
 	var out jobResponse
-	_, err := c.do(ctx, call{method: http.MethodGet, path: "/jobs", query: url.Values{"id": {jobID}}, out: &out})
+	err := c.do(ctx, call{method: http.MethodGet, path: "/jobs", query: url.Values{"id": {jobID}}, out: &out})
 	if err != nil {
 		return nil, err
 	}

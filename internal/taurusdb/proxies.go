@@ -231,7 +231,7 @@ func proxyPath(instanceID, proxyID string) string {
 // @API POST /v3/{project_id}/instances/{instance_id}/proxy
 func (c *Client) CreateProxy(ctx context.Context, instanceID string, req CreateProxyRequest) (string, error) {
 	var out jobIDResponse
-	_, err := c.do(ctx, call{method: http.MethodPost, path: instancePath(instanceID) + "/proxy", in: req, out: &out, retryBusy: true})
+	err := c.do(ctx, call{method: http.MethodPost, path: instancePath(instanceID) + "/proxy", in: req, out: &out, retryBusy: true})
 	return out.JobID, err
 }
 
@@ -245,7 +245,7 @@ func (c *Client) ListProxies(ctx context.Context, instanceID string) ([]ProxyEnt
 	for offset := 0; ; {
 		var out proxyListResponse
 		q := url.Values{"offset": {strconv.Itoa(offset)}, "limit": {strconv.Itoa(listPageSize)}}
-		if _, err := c.do(ctx, call{method: http.MethodGet, path: instancePath(instanceID) + "/proxies", query: q, out: &out}); err != nil {
+		if err := c.do(ctx, call{method: http.MethodGet, path: instancePath(instanceID) + "/proxies", query: q, out: &out}); err != nil {
 			return nil, err
 		}
 		page := *out.ProxyList
@@ -290,7 +290,7 @@ func (c *Client) FindProxy(ctx context.Context, instanceID, proxyID string) (*Pr
 // @API DELETE /v3/{project_id}/instances/{instance_id}/proxy
 func (c *Client) DeleteProxy(ctx context.Context, instanceID, proxyID string) (string, error) {
 	var out jobIDResponse
-	_, err := c.do(ctx, call{method: http.MethodDelete, path: instancePath(instanceID) + "/proxy",
+	err := c.do(ctx, call{method: http.MethodDelete, path: instancePath(instanceID) + "/proxy",
 		in: DeleteProxyRequest{ProxyIDs: []string{proxyID}}, out: &out, retryBusy: true})
 	return out.JobID, err
 }
@@ -299,7 +299,7 @@ func (c *Client) DeleteProxy(ctx context.Context, instanceID, proxyID string) (s
 // @API PUT /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/flavor
 func (c *Client) ChangeFlavor(ctx context.Context, instanceID, proxyID, flavorRef string) (string, error) {
 	var out jobIDResponse
-	_, err := c.do(ctx, call{method: http.MethodPut, path: proxyPath(instanceID, proxyID) + "/flavor", in: flavorRequest{FlavorRef: flavorRef}, out: &out, retryBusy: true})
+	err := c.do(ctx, call{method: http.MethodPut, path: proxyPath(instanceID, proxyID) + "/flavor", in: flavorRequest{FlavorRef: flavorRef}, out: &out, retryBusy: true})
 	return out.JobID, err
 }
 
@@ -307,7 +307,7 @@ func (c *Client) ChangeFlavor(ctx context.Context, instanceID, proxyID, flavorRe
 // @API POST /v3/{project_id}/instances/{instance_id}/proxy/enlarge
 func (c *Client) AddNodes(ctx context.Context, instanceID, proxyID string, count int) (string, error) {
 	var out jobIDResponse
-	_, err := c.do(ctx, call{method: http.MethodPost, path: instancePath(instanceID) + "/proxy/enlarge", in: enlargeRequest{ProxyID: proxyID, NodeNum: count}, out: &out, retryBusy: true})
+	err := c.do(ctx, call{method: http.MethodPost, path: instancePath(instanceID) + "/proxy/enlarge", in: enlargeRequest{ProxyID: proxyID, NodeNum: count}, out: &out, retryBusy: true})
 	return out.JobID, err
 }
 
@@ -315,14 +315,14 @@ func (c *Client) AddNodes(ctx context.Context, instanceID, proxyID string, count
 // @API PUT /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/reduce
 func (c *Client) RemoveNodes(ctx context.Context, instanceID, proxyID string, count int) (string, error) {
 	var out jobIDResponse
-	_, err := c.do(ctx, call{method: http.MethodPut, path: proxyPath(instanceID, proxyID) + "/reduce", in: reduceRequest{NodeNum: count}, out: &out, retryBusy: true})
+	err := c.do(ctx, call{method: http.MethodPut, path: proxyPath(instanceID, proxyID) + "/reduce", in: reduceRequest{NodeNum: count}, out: &out, retryBusy: true})
 	return out.JobID, err
 }
 
 // Rename changes the proxy's name; the API answers at once, without a job.
 // @API PUT /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/rename
 func (c *Client) Rename(ctx context.Context, instanceID, proxyID, name string) error {
-	_, err := c.do(ctx, call{method: http.MethodPut, path: proxyPath(instanceID, proxyID) + "/rename", in: renameRequest{Alias: name}, retryBusy: true})
+	err := c.do(ctx, call{method: http.MethodPut, path: proxyPath(instanceID, proxyID) + "/rename", in: renameRequest{Alias: name}, retryBusy: true})
 	return err
 }
 
@@ -335,7 +335,7 @@ type optionalJobResponse struct {
 // @API PUT /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/port
 func (c *Client) ChangePort(ctx context.Context, instanceID, proxyID string, port int) (string, error) {
 	var out optionalJobResponse
-	_, err := c.do(ctx, call{method: http.MethodPut, path: proxyPath(instanceID, proxyID) + "/port", in: portRequest{Port: port}, out: &out, retryBusy: true})
+	err := c.do(ctx, call{method: http.MethodPut, path: proxyPath(instanceID, proxyID) + "/port", in: portRequest{Port: port}, out: &out, retryBusy: true})
 	return out.JobID, err
 }
 
@@ -343,6 +343,6 @@ func (c *Client) ChangePort(ctx context.Context, instanceID, proxyID string, por
 // @API PUT /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/weight
 func (c *Client) SetReadWeights(ctx context.Context, instanceID, proxyID string, req WeightRequest) (string, error) {
 	var out jobIDResponse
-	_, err := c.do(ctx, call{method: http.MethodPut, path: proxyPath(instanceID, proxyID) + "/weight", in: req, out: &out, retryBusy: true})
+	err := c.do(ctx, call{method: http.MethodPut, path: proxyPath(instanceID, proxyID) + "/weight", in: req, out: &out, retryBusy: true})
 	return out.JobID, err
 }
