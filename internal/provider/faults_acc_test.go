@@ -526,3 +526,34 @@ func (a *accEnv) checkDeleteSeenDone(proxyID string) error {
 	}
 	return fmt.Errorf("no completed delete job for proxy %s", proxyID)
 }
+
+// A create timeout that cuts the POST off after the API acted must not
+// orphan the proxy: the provider looks once more and records it (tainted),
+// so the next apply replaces it instead of creating a second, unmanaged one.
+func TestAccProxyInstance_createCutOffByTimeoutLeavesNoOrphan(t *testing.T) {
+	env := newAccEnv(t, emulator.Config{})
+	inst := env.instance(0)
+	cfg := env.providerHCL() + proxyHCL("p", inst, "gaussdb.proxy.large.x86.2", 2, `  timeouts = { create = "2s" }`)
+	env.emu.Inject(emulator.Fault{Method: http.MethodPost, PathSuffix: "/proxy", Times: 1, After: true, Kind: emulator.FaultLatency, Latency: 10 * time.Second})
+	sameAsEmulator := func(s *terraform.State) error {
+		var inState []string
+		for _, rs := range s.RootModule().Resources {
+			if rs.Type == "taurusdb_proxy_instance" {
+				inState = append(inState, rs.Primary.ID)
+			}
+		}
+		live := env.emu.Proxies(inst)
+		if len(live) != 1 || len(inState) != 1 || live[0].PoolID != inState[0] {
+			return fmt.Errorf("state %v, emulator %+v: want the same single proxy", inState, live)
+		}
+		return nil
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		CheckDestroy:             env.checkDestroyed,
+		Steps: []resource.TestStep{
+			{Config: cfg, ExpectError: regexp.MustCompile(`(?s)TaurusDB proxy.*Proxy: [0-9a-f]{32}po01.*tainted`)},
+			{Config: cfg, Check: sameAsEmulator},
+		},
+	})
+}

@@ -43,6 +43,9 @@ const (
 	// readTimeout bounds a refresh, which has no user-set timeout, so that
 	// retries after throttling cannot hold a plan forever.
 	readTimeout = 5 * time.Minute
+	// lostCreateLookup bounds the one proxy-list lookup made after a create
+	// request was cut off by the timeout or Ctrl-C.
+	lostCreateLookup = 15 * time.Second
 )
 
 // NewProxyInstanceResource is the taurusdb_proxy_instance resource.
@@ -202,7 +205,8 @@ func (r *proxyInstanceResource) Create(ctx context.Context, req resource.CreateR
 	}
 	entry, err := c.WaitProxyStable(ctx, instanceID, proxyID)
 	if err != nil {
-		resp.Diagnostics.AddError("reading TaurusDB proxy after create", opDetail(instanceID, proxyID, jobID, err, "The proxy exists and is kept in state; run terraform apply again to refresh it."))
+		resp.Diagnostics.AddError("reading TaurusDB proxy after create", opDetail(instanceID, proxyID, jobID, err,
+			"The proxy exists and is kept in state as tainted: the next terraform apply replaces it. To keep it instead, run terraform untaint on this resource once it is ACTIVE; raise timeouts.create if it needs longer."))
 		return
 	}
 	state := plan
@@ -236,7 +240,17 @@ func createProxy(ctx context.Context, c *taurusdb.Client, instanceID string, bod
 		// lost. Look before sending it again, so a retry never makes a
 		// second proxy.
 		tflog.Warn(ctx, "create answer lost; checking the proxy list before retrying", map[string]any{"instance_id": instanceID, "error": err.Error()})
-		id, found, lerr := newProxyID(ctx, c, instanceID, known, body.ProxyName)
+		lookCtx := ctx
+		if ctx.Err() != nil {
+			// The timeout or Ctrl-C cut the POST off in flight. Look once
+			// more on a short leash of our own: a proxy created by this
+			// request but missing from state would be orphaned, and the
+			// next apply would create a second one.
+			var cancel context.CancelFunc
+			lookCtx, cancel = context.WithTimeout(context.WithoutCancel(ctx), lostCreateLookup)
+			defer cancel()
+		}
+		id, found, lerr := newProxyID(lookCtx, c, instanceID, known, body.ProxyName)
 		if lerr != nil {
 			return "", "", fmt.Errorf("%w; then listing proxies to see whether it was created: %w", err, lerr)
 		}
@@ -245,7 +259,7 @@ func createProxy(ctx context.Context, c *taurusdb.Client, instanceID string, bod
 			// status instead (WaitProxyStable below).
 			return id, "", nil
 		}
-		if attempt >= 3 {
+		if attempt >= 3 || ctx.Err() != nil {
 			return "", "", err
 		}
 		if serr := c.Clock().Sleep(ctx, time.Duration(attempt+1)*time.Second); serr != nil {
