@@ -50,6 +50,7 @@ func fastClient(c *taurusdb.Config) {
 	c.MaxBackoff = 100 * time.Millisecond
 	c.BusyRetryInterval = 50 * time.Millisecond
 	c.JobGrace = 5 * time.Second
+	c.LostAnswerWindow, c.LostAnswerPoll = 300*time.Millisecond, 50*time.Millisecond
 	c.JobSchedule = func() taurusdb.Schedule {
 		s := taurusdb.NewAdaptiveSchedule()
 		s.First, s.Floor, s.NoProgressCap, s.Margin = 100*time.Millisecond, 50*time.Millisecond, 300*time.Millisecond, 20*time.Millisecond

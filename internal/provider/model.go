@@ -195,3 +195,13 @@ func (keepPrior) PlanModifyInt64(_ context.Context, req planmodifier.Int64Reques
 	}
 	resp.PlanValue = req.StateValue
 }
+
+// listOrNil decodes a known, non-null list into its elements; otherwise nil.
+func listOrNil[T any](ctx context.Context, l types.List, diags *diag.Diagnostics) []T {
+	if l.IsNull() || l.IsUnknown() {
+		return nil
+	}
+	var out []T
+	diags.Append(l.ElementsAs(ctx, &out, false)...)
+	return out
+}

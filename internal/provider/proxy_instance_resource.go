@@ -204,13 +204,23 @@ func (r *proxyInstanceResource) Create(ctx context.Context, req resource.CreateR
 		return
 	}
 	entry, err := c.WaitProxyStable(ctx, instanceID, proxyID)
+	if err == nil && !plan.Port.IsUnknown() && !plan.Port.IsNull() && int64(entry.Proxy.Port) != plan.Port.ValueInt64() {
+		// The create call takes no port: set it in a second step.
+		jobID, err = c.ChangePort(ctx, instanceID, proxyID, int(plan.Port.ValueInt64()))
+		if err == nil && jobID != "" {
+			_, err = c.WaitJob(ctx, jobID)
+		}
+		if err == nil {
+			entry, err = c.FindProxy(ctx, instanceID, proxyID)
+		}
+	}
 	if err != nil {
 		resp.Diagnostics.AddError("reading TaurusDB proxy after create", opDetail(instanceID, proxyID, jobID, err,
 			"The proxy exists and is kept in state as tainted: the next terraform apply replaces it. To keep it instead, run terraform untaint on this resource once it is ACTIVE; raise timeouts.create if it needs longer."))
 		return
 	}
 	state := plan
-	resp.Diagnostics.Append(state.fromAPI(ctx, entry, nil)...)
+	resp.Diagnostics.Append(state.fromAPI(ctx, entry, listOrNil[weightModel](ctx, plan.NodesReadWeight, &resp.Diagnostics))...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -229,28 +239,22 @@ func createProxy(ctx context.Context, c *taurusdb.Client, instanceID string, bod
 		known[e.Proxy.PoolID] = true
 	}
 	for attempt := 0; ; attempt++ {
-		jobID, err = c.CreateProxy(ctx, instanceID, body)
+		// Only the first POST waits out a busy instance. A resend that
+		// finds the instance busy is most likely looking at the job of
+		// our own earlier POST, whose answer was lost: waiting that job
+		// out and sending again would create a second proxy.
+		jobID, err = c.CreateProxy(ctx, instanceID, body, attempt == 0)
 		if err == nil {
 			break
 		}
-		if !taurusdb.MayHaveSucceeded(err) {
+		if !taurusdb.MayHaveSucceeded(err) && (attempt == 0 || !taurusdb.IsBusy(err)) {
 			return "", "", err
 		}
 		// The request may have been carried out although the answer was
-		// lost. Look before sending it again, so a retry never makes a
-		// second proxy.
-		tflog.Warn(ctx, "create answer lost; checking the proxy list before retrying", map[string]any{"instance_id": instanceID, "error": err.Error()})
-		lookCtx := ctx
-		if ctx.Err() != nil {
-			// The timeout or Ctrl-C cut the POST off in flight. Look once
-			// more on a short leash of our own: a proxy created by this
-			// request but missing from state would be orphaned, and the
-			// next apply would create a second one.
-			var cancel context.CancelFunc
-			lookCtx, cancel = context.WithTimeout(context.WithoutCancel(ctx), lostCreateLookup)
-			defer cancel()
-		}
-		id, found, lerr := newProxyID(lookCtx, c, instanceID, known, body.ProxyName)
+		// lost. Look before sending it again, for a while, since a new
+		// proxy may take a moment to be listed.
+		tflog.Warn(ctx, "create answer lost or instance busy; watching the proxy list before sending again", map[string]any{"instance_id": instanceID, "error": err.Error()})
+		id, found, lerr := watchForNewProxy(ctx, c, instanceID, known, body.ProxyName)
 		if lerr != nil {
 			return "", "", fmt.Errorf("%w; then listing proxies to see whether it was created: %w", err, lerr)
 		}
@@ -262,19 +266,21 @@ func createProxy(ctx context.Context, c *taurusdb.Client, instanceID string, bod
 		if attempt >= 3 || ctx.Err() != nil {
 			return "", "", err
 		}
-		if serr := c.Clock().Sleep(ctx, time.Duration(attempt+1)*time.Second); serr != nil {
-			return "", "", err
-		}
 	}
 	// Learn the ID as early as possible: the list usually shows the new
-	// proxy in ENABLING PROXY right away.
+	// proxy in ENABLING PROXY right away. A failed look is not fatal here:
+	// the job ID is known and the look is repeated after the wait.
 	id, found, err := newProxyID(ctx, c, instanceID, known, body.ProxyName)
 	if err != nil {
-		return "", jobID, err
+		tflog.Warn(ctx, "listing proxies after create failed; looking again after the job", map[string]any{"instance_id": instanceID, "job_id": jobID, "error": err.Error()})
 	}
 	_, werr := c.WaitJob(ctx, jobID)
 	if !found {
-		id, found, err = newProxyID(ctx, c, instanceID, known, body.ProxyName)
+		// Detached, so a timeout or Ctrl-C during the wait does not keep
+		// us from recording a proxy that exists.
+		lookCtx, cancel := detached(ctx)
+		defer cancel()
+		id, found, err = newProxyID(lookCtx, c, instanceID, known, body.ProxyName)
 		if err != nil {
 			return "", jobID, errors.Join(werr, err)
 		}
@@ -283,6 +289,37 @@ func createProxy(ctx context.Context, c *taurusdb.Client, instanceID string, bod
 		}
 	}
 	return id, jobID, werr
+}
+
+// detached returns a short context that survives the end of ctx, for the
+// one look that records a proxy in state after the operation's own time ran
+// out: a proxy that exists but is missing from state would be orphaned.
+func detached(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), lostCreateLookup)
+}
+
+// watchForNewProxy looks for a proxy created by a POST whose answer was lost,
+// for up to the client's lost-answer window. After the operation's context
+// ended it still looks once, on a detached context.
+func watchForNewProxy(ctx context.Context, c *taurusdb.Client, instanceID string, known map[string]bool, name string) (string, bool, error) {
+	if ctx.Err() != nil {
+		lookCtx, cancel := detached(ctx)
+		defer cancel()
+		return newProxyID(lookCtx, c, instanceID, known, name)
+	}
+	clk := c.Clock()
+	deadline := clk.Now().Add(c.LostAnswerWindow())
+	for {
+		id, found, err := newProxyID(ctx, c, instanceID, known, name)
+		if err != nil || found || !clk.Now().Before(deadline) {
+			return id, found, err
+		}
+		if clk.Sleep(ctx, c.LostAnswerPoll()) != nil {
+			lookCtx, cancel := detached(ctx)
+			defer cancel()
+			return newProxyID(lookCtx, c, instanceID, known, name)
+		}
+	}
 }
 
 // newProxyID finds the one proxy that was not in known. It is an error when
@@ -361,11 +398,7 @@ func (r *proxyInstanceResource) Read(ctx context.Context, req resource.ReadReque
 		resp.Diagnostics.AddError("reading TaurusDB proxy", opDetail(instanceID, proxyID, "", err, "The state is unchanged; run the command again."))
 		return
 	}
-	var prior []weightModel
-	if !state.NodesReadWeight.IsNull() && !state.NodesReadWeight.IsUnknown() {
-		resp.Diagnostics.Append(state.NodesReadWeight.ElementsAs(ctx, &prior, false)...)
-	}
-	resp.Diagnostics.Append(state.fromAPI(ctx, entry, prior)...)
+	resp.Diagnostics.Append(state.fromAPI(ctx, entry, listOrNil[weightModel](ctx, state.NodesReadWeight, &resp.Diagnostics))...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	resp.Diagnostics.Append(resp.Identity.Set(ctx, identityModel{InstanceID: state.InstanceID, ID: state.ID})...)
 }
@@ -394,17 +427,20 @@ func (r *proxyInstanceResource) Update(ctx context.Context, req resource.UpdateR
 	defer unlock()
 
 	jobID, err := applyUpdates(ctx, c, instanceID, proxyID, &plan, &state)
-	// Read back whatever happened, also after a failure, so state records
-	// the changes that did complete and the next plan shows only the rest.
-	entry, rerr := c.FindProxy(ctx, instanceID, proxyID)
+	// Read back whatever happened, also after a failure (on a detached
+	// context if the timeout ended the update), so state records the
+	// changes that did complete and the next plan shows only the rest.
+	readCtx := ctx
+	if ctx.Err() != nil {
+		var cancelRead context.CancelFunc
+		readCtx, cancelRead = detached(ctx)
+		defer cancelRead()
+	}
+	entry, rerr := c.FindProxy(readCtx, instanceID, proxyID)
 	if err != nil {
 		resp.Diagnostics.AddError("updating TaurusDB proxy", opDetail(instanceID, proxyID, jobID, err, "Changes made before this error are kept; fix the cause and run terraform apply again."))
 		if rerr == nil {
-			var prior []weightModel
-			if !state.NodesReadWeight.IsNull() {
-				resp.Diagnostics.Append(state.NodesReadWeight.ElementsAs(ctx, &prior, false)...)
-			}
-			resp.Diagnostics.Append(state.fromAPI(ctx, entry, prior)...)
+			resp.Diagnostics.Append(state.fromAPI(ctx, entry, listOrNil[weightModel](ctx, state.NodesReadWeight, &resp.Diagnostics))...)
 			resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 		}
 		return
@@ -413,11 +449,7 @@ func (r *proxyInstanceResource) Update(ctx context.Context, req resource.UpdateR
 		resp.Diagnostics.AddError("reading TaurusDB proxy after update", opDetail(instanceID, proxyID, "", rerr, "Run terraform apply again to refresh it."))
 		return
 	}
-	var wanted []weightModel
-	if !plan.NodesReadWeight.IsNull() && !plan.NodesReadWeight.IsUnknown() {
-		resp.Diagnostics.Append(plan.NodesReadWeight.ElementsAs(ctx, &wanted, false)...)
-	}
-	resp.Diagnostics.Append(plan.fromAPI(ctx, entry, wanted)...)
+	resp.Diagnostics.Append(plan.fromAPI(ctx, entry, listOrNil[weightModel](ctx, plan.NodesReadWeight, &resp.Diagnostics))...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(resp.Identity.Set(ctx, identityModel{InstanceID: plan.InstanceID, ID: plan.ID})...)
 }
@@ -444,11 +476,18 @@ func applyUpdates(ctx context.Context, c *taurusdb.Client, instanceID, proxyID s
 		}
 	}
 	if want, have := plan.NodeNum.ValueInt64(), state.NodeNum.ValueInt64(); want != have {
+		// Add and remove take a difference, not a target: take it from
+		// the API, since state may be stale after an earlier timeout.
+		if cur, err := c.FindProxy(ctx, instanceID, proxyID); err == nil {
+			have = int64(cur.Proxy.NodeNum)
+		}
 		var id string
 		var err error
-		if want > have {
+		switch {
+		case want == have:
+		case want > have:
 			id, err = c.AddNodes(ctx, instanceID, proxyID, int(want-have))
-		} else {
+		default:
 			id, err = c.RemoveNodes(ctx, instanceID, proxyID, int(have-want))
 		}
 		if jid, err := wait(fmt.Sprintf("changing node_num from %d to %d", have, want), id, err); err != nil {
@@ -648,7 +687,7 @@ func (r *proxyInstanceResource) ModifyPlan(ctx context.Context, req resource.Mod
 	if flavorSame {
 		plan.VCPUs, plan.RAM = state.VCPUs, state.RAM
 	}
-	if nodesSame {
+	if flavorSame && nodesSame {
 		plan.Nodes = state.Nodes
 	}
 	if flavorSame && nodesSame && plan.InstanceID.Equal(state.InstanceID) && plan.Name.Equal(state.Name) &&

@@ -233,3 +233,40 @@ func TestAccProxyInstance_disappearsOutOfBand(t *testing.T) {
 		t.Errorf("a vanished proxy needs no DELETE, saw %v", d)
 	}
 }
+
+// Port and a subset of read weights set at create time: the create call
+// takes no port, so the provider sets it in a second step, and state keeps
+// the configured weights in their order.
+func TestAccProxyInstance_createWithPortAndWeights(t *testing.T) {
+	env := newAccEnv(t, emulator.Config{})
+	inst := env.instance(0)
+	nodes := env.emu.InstanceNodes(inst)
+	cfg := env.providerHCL() + proxyHCL("p", inst, "gaussdb.proxy.large.x86.2", 2, fmt.Sprintf(`  port = 3307
+  nodes_read_weight = [
+    { id = %q, weight = 50 },
+    { id = %q, weight = 0 },
+  ]`, nodes[2].ID, nodes[0].ID))
+	var id string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		CheckDestroy:             env.checkDestroyed,
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("taurusdb_proxy_instance.p", tfjsonpath.New("port"), knownvalue.Int64Exact(3307)),
+					statecheck.ExpectKnownValue("taurusdb_proxy_instance.p", tfjsonpath.New("nodes_read_weight"), knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.ObjectExact(map[string]knownvalue.Check{"id": knownvalue.StringExact(nodes[2].ID), "weight": knownvalue.Int64Exact(50)}),
+						knownvalue.ObjectExact(map[string]knownvalue.Check{"id": knownvalue.StringExact(nodes[0].ID), "weight": knownvalue.Int64Exact(0)}),
+					})),
+				},
+				Check: resource.ComposeTestCheckFunc(stateID("taurusdb_proxy_instance.p", &id), func(*terraform.State) error {
+					if p, _ := env.emu.Proxy(inst, id); p.Port != 3307 || p.Weights[nodes[2].ID] != 50 {
+						return fmt.Errorf("emulator has %+v", p)
+					}
+					return nil
+				}),
+			},
+		},
+	})
+}

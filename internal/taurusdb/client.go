@@ -51,6 +51,11 @@ type Config struct {
 	// JobGrace is how long DBS.200543 (job not yet queryable) counts as
 	// "still starting"; default 30s.
 	JobGrace time.Duration
+	// LostAnswerWindow is how long a caller watches the proxy list for a
+	// proxy created by a POST whose answer was lost, before sending it
+	// again; LostAnswerPoll is the interval. Defaults 15s and 2s.
+	LostAnswerWindow time.Duration
+	LostAnswerPoll   time.Duration
 }
 
 // Client calls the TaurusDB API. It is safe for concurrent use.
@@ -98,6 +103,12 @@ func New(cfg Config) (*Client, error) {
 	if cfg.JobGrace <= 0 {
 		cfg.JobGrace = 30 * time.Second
 	}
+	if cfg.LostAnswerWindow <= 0 {
+		cfg.LostAnswerWindow = 15 * time.Second
+	}
+	if cfg.LostAnswerPoll <= 0 {
+		cfg.LostAnswerPoll = 2 * time.Second
+	}
 	if cfg.JobSchedule == nil {
 		cfg.JobSchedule = func() Schedule { return NewAdaptiveSchedule() }
 	}
@@ -136,6 +147,12 @@ func NewHTTPClient(insecure bool) *http.Client {
 // ProjectID returns the project the client works in.
 func (c *Client) ProjectID() string { return c.cfg.ProjectID }
 
+// LostAnswerWindow is how long to watch for the result of a lost answer.
+func (c *Client) LostAnswerWindow() time.Duration { return c.cfg.LostAnswerWindow }
+
+// LostAnswerPoll is the interval of that watch.
+func (c *Client) LostAnswerPoll() time.Duration { return c.cfg.LostAnswerPoll }
+
 // Clock returns the client's clock, so callers wait on the same time source.
 func (c *Client) Clock() Clock { return c.clock }
 
@@ -169,6 +186,9 @@ type call struct {
 	// retryBusy makes "instance busy" answers wait and try again until the
 	// context ends; set for mutating calls, whose refusal means nothing ran.
 	retryBusy bool
+	// notIdempotent marks a non-POST call that must not be replayed after
+	// an answer that may hide success (a delta, like removing N nodes).
+	notIdempotent bool
 }
 
 func (c *Client) do(ctx context.Context, cl call) error {
@@ -179,7 +199,7 @@ func (c *Client) do(ctx context.Context, cl call) error {
 			return fmt.Errorf("encoding %s %s: %w", cl.method, cl.path, err)
 		}
 	}
-	idempotent := cl.method != http.MethodPost
+	idempotent := cl.method != http.MethodPost && !cl.notIdempotent
 	attempt, throttled, busy := 0, 0, 0
 	// prev is the answer that made the loop retry. When the operation's
 	// timeout or a Ctrl-C ends the loop, it is kept next to the context
@@ -416,6 +436,8 @@ func decodeAPIError(method, path string, status int, requestID string, raw []byt
 	if json.Unmarshal(raw, &b) == nil {
 		e.Code = firstNonEmpty(b.ErrorCode, b.Code)
 		e.Message = firstNonEmpty(b.ErrorMsg, b.Message)
+	} else if len(bytes.TrimSpace(raw)) > 0 {
+		e.nonJSON = true
 	}
 	if e.Code == "" && e.Message == "" {
 		e.Body = snippet(raw)

@@ -96,7 +96,7 @@ func TestClient_missingJobIDIsAnError(t *testing.T) {
 		w.Header().Set("X-Request-Id", "req-2")
 		_, _ = io.WriteString(w, `{}`)
 	}), func(c *Config) { c.MaxRetries = 0 })
-	_, err := c.CreateProxy(context.Background(), instID, CreateProxyRequest{FlavorRef: "f", NodeNum: 2})
+	_, err := c.CreateProxy(context.Background(), instID, CreateProxyRequest{FlavorRef: "f", NodeNum: 2}, true)
 	var de *DecodeError
 	if !errors.As(err, &de) || !strings.Contains(err.Error(), "job_id") || !strings.Contains(err.Error(), "req-2") {
 		t.Fatalf("err = %v, want a DecodeError naming job_id and the request ID", err)
@@ -118,7 +118,7 @@ func TestClient_retriesThrottleHonouringRetryAfter(t *testing.T) {
 		_, _ = io.WriteString(w, `{"job_id":"j"}`)
 	}))
 	// POST too: a throttled request was refused before anything ran.
-	if _, err := c.CreateProxy(context.Background(), instID, CreateProxyRequest{FlavorRef: "f", NodeNum: 2}); err != nil {
+	if _, err := c.CreateProxy(context.Background(), instID, CreateProxyRequest{FlavorRef: "f", NodeNum: 2}, true); err != nil {
 		t.Fatal(err)
 	}
 	if calls.Load() != 3 {
@@ -149,7 +149,7 @@ func TestClient_retriesServerErrorsOnlyWhenIdempotent(t *testing.T) {
 		t.Errorf("backoff sleeps = %d, want 1", n)
 	}
 	calls.Store(0)
-	_, err := c.CreateProxy(context.Background(), instID, CreateProxyRequest{FlavorRef: "f", NodeNum: 2})
+	_, err := c.CreateProxy(context.Background(), instID, CreateProxyRequest{FlavorRef: "f", NodeNum: 2}, true)
 	if err == nil || calls.Load() != 1 {
 		t.Fatalf("POST after 502: err=%v calls=%d; want the error and no blind retry", err, calls.Load())
 	}
@@ -286,5 +286,43 @@ func TestValidateEndpoint(t *testing.T) {
 	}
 	if ep, _ := DefaultEndpoint("ap-southeast-1"); ep != "https://gaussdbformysql.ap-southeast-1.myhuaweicloud.com" {
 		t.Errorf("ap-southeast-1 = %s", ep)
+	}
+}
+
+// An HTML 404 comes from a wrong endpoint or a proxy in front of the API,
+// not from the API saying the proxy is gone: treating it as "gone" would
+// drop live proxies from state or skip their delete.
+func TestClient_htmlNotFoundIsNotGone(t *testing.T) {
+	c, _ := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = io.WriteString(w, "<html><body>404 page not found</body></html>")
+	}))
+	_, err := c.ListProxies(context.Background(), instID)
+	if err == nil || IsNotFound(err) {
+		t.Fatalf("err = %v; an HTML 404 must not mean not found", err)
+	}
+}
+
+// Removing nodes takes a count, not a target: a 502 after the API acted
+// must not be replayed, or twice as many nodes go.
+func TestClient_reduceIsNotReplayed(t *testing.T) {
+	var calls atomic.Int32
+	c, _ := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		w.WriteHeader(http.StatusBadGateway)
+	}))
+	_, err := c.RemoveNodes(context.Background(), instID, proxyID, 2)
+	if err == nil || calls.Load() != 1 {
+		t.Fatalf("err=%v calls=%d; want the error after one call", err, calls.Load())
+	}
+}
+
+func TestValidateEndpoint_neverEchoesCredentials(t *testing.T) {
+	for _, ep := range []string{"https://user:hunter2@gaussdb.example.com", "http://user:hunter2@127.0.0.1:1", "https://hunter2\x7f@x"} {
+		_, err := ValidateEndpoint(ep, false)
+		if err == nil || strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("ValidateEndpoint(%q) = %v; want an error without the password", ep, err)
+		}
 	}
 }

@@ -58,14 +58,22 @@ func DefaultAuthURL(region string) string {
 // It returns the endpoint without a trailing slash.
 func ValidateEndpoint(endpoint string, insecure bool) (string, error) {
 	u, err := url.Parse(endpoint)
-	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+	if err != nil {
+		// Do not echo the value: it may hold credentials.
+		return "", fmt.Errorf("endpoint is not a URL of the form https://host[:port]")
+	}
+	if u.User != nil {
+		return "", fmt.Errorf("endpoint %q must not carry user info (credentials go in the provider's auth settings)", u.Redacted())
+	}
+	endpoint = u.String()
+	if u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
 		return "", fmt.Errorf("endpoint %q is not of the form https://host[:port]", endpoint)
 	}
 	if p := strings.TrimSuffix(u.Path, "/"); p != "" {
 		return "", fmt.Errorf("endpoint %q has a path (%s); give only scheme://host[:port], the provider adds /v3/{project_id}", endpoint, p)
 	}
-	if u.RawQuery != "" || u.User != nil {
-		return "", fmt.Errorf("endpoint %q must not carry a query or user info", endpoint)
+	if u.RawQuery != "" {
+		return "", fmt.Errorf("endpoint %q must not carry a query", endpoint)
 	}
 	if u.Scheme == "http" && !insecure && !isLoopback(u.Hostname()) {
 		return "", fmt.Errorf("endpoint %q uses plain http to a non-loopback host; use https, or set insecure = true if you really mean it", endpoint)

@@ -22,6 +22,8 @@ type APIError struct {
 	// Body holds the start of a body that was not the documented JSON
 	// error shape (an HTML page from a gateway, say).
 	Body string
+	// nonJSON is set when a body was present but not JSON.
+	nonJSON bool
 }
 
 func (e *APIError) Error() string {
@@ -99,7 +101,10 @@ func IsNotFound(err error) bool {
 	if !ok {
 		return false
 	}
-	return notFoundCodes[e.Code] || (e.Status == http.StatusNotFound && (e.Code == "" || strings.HasPrefix(e.Code, "DBS.")))
+	// A bare 404 counts only with an empty or JSON body: an HTML 404 page
+	// comes from a wrong endpoint or a proxy in front, and taking it for
+	// "gone" would drop live proxies from state or skip their delete.
+	return notFoundCodes[e.Code] || (e.Status == http.StatusNotFound && !e.nonJSON && (e.Code == "" || strings.HasPrefix(e.Code, "DBS.")))
 }
 
 // IsBusy reports whether err says another operation is running on the

@@ -227,11 +227,13 @@ func proxyPath(instanceID, proxyID string) string {
 }
 
 // CreateProxy starts enabling a proxy and returns the job ID. The API does not
-// say which proxy it created; see the provider for how it finds out.
+// say which proxy it created; see the provider for how it finds out. With
+// waitBusy, a busy instance is waited out within ctx; without it, the busy
+// answer is returned, for callers resending a POST whose answer was lost.
 // @API POST /v3/{project_id}/instances/{instance_id}/proxy
-func (c *Client) CreateProxy(ctx context.Context, instanceID string, req CreateProxyRequest) (string, error) {
+func (c *Client) CreateProxy(ctx context.Context, instanceID string, req CreateProxyRequest, waitBusy bool) (string, error) {
 	var out jobIDResponse
-	err := c.do(ctx, call{method: http.MethodPost, path: instancePath(instanceID) + "/proxy", in: req, out: &out, retryBusy: true})
+	err := c.do(ctx, call{method: http.MethodPost, path: instancePath(instanceID) + "/proxy", in: req, out: &out, retryBusy: waitBusy})
 	return out.JobID, err
 }
 
@@ -315,7 +317,9 @@ func (c *Client) AddNodes(ctx context.Context, instanceID, proxyID string, count
 // @API PUT /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/reduce
 func (c *Client) RemoveNodes(ctx context.Context, instanceID, proxyID string, count int) (string, error) {
 	var out jobIDResponse
-	err := c.do(ctx, call{method: http.MethodPut, path: proxyPath(instanceID, proxyID) + "/reduce", in: reduceRequest{NodeNum: count}, out: &out, retryBusy: true})
+	// node_num is how many to remove, not a target: a replay after a lost
+	// answer would remove that many again.
+	err := c.do(ctx, call{method: http.MethodPut, path: proxyPath(instanceID, proxyID) + "/reduce", in: reduceRequest{NodeNum: count}, out: &out, retryBusy: true, notIdempotent: true})
 	return out.JobID, err
 }
 
