@@ -111,6 +111,13 @@ func (a *PasswordAuth) now() time.Time {
 	return time.Now()
 }
 
+// Invalidate forgets the cached token, after the API refused it.
+func (a *PasswordAuth) Invalidate() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.token, a.expires = "", time.Time{}
+}
+
 // Token returns a valid token. Concurrent callers share one IAM exchange.
 func (a *PasswordAuth) Token(ctx context.Context) (string, error) {
 	a.mu.Lock()

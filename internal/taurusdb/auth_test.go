@@ -108,3 +108,70 @@ func (l bufLogger) Debug(_ context.Context, msg string, f map[string]any) {
 	_ = json.NewEncoder(l.b).Encode(f)
 }
 func (l bufLogger) Warn(ctx context.Context, msg string, f map[string]any) { l.Debug(ctx, msg, f) }
+
+// A failed IAM exchange happens before anything reaches the API: it is
+// retried when transient and never reported as "may have succeeded", which
+// would send a create down the lost-answer path.
+func TestPasswordAuth_iamOutageIsRetriedAndNotAmbiguous(t *testing.T) {
+	var iamCalls, apiCalls atomic.Int32
+	mux := http.NewServeMux()
+	mux.HandleFunc("/v3/auth/tokens", func(w http.ResponseWriter, r *http.Request) {
+		if iamCalls.Add(1) == 1 {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		w.Header().Set("X-Subject-Token", "fresh")
+		w.WriteHeader(http.StatusCreated)
+		_, _ = io.WriteString(w, `{"token":{"expires_at":"2999-01-01T00:00:00Z"}}`)
+	})
+	mux.HandleFunc("/v3/"+testProject+"/", func(w http.ResponseWriter, r *http.Request) {
+		apiCalls.Add(1)
+		if r.Header.Get("X-Auth-Token") != "fresh" {
+			t.Errorf("token %q", r.Header.Get("X-Auth-Token"))
+		}
+		_, _ = io.WriteString(w, `{"job_id":"j"}`)
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	c, _ := newTestClient(t, mux, func(cfg *Config) {
+		cfg.Auth = &PasswordAuth{AuthURL: srv.URL + "/v3", UserName: "u", Password: "p", DomainName: "d", ProjectID: testProject}
+	})
+	if _, err := c.CreateProxy(context.Background(), instID, CreateProxyRequest{FlavorRef: "f", NodeNum: 2}, true); err != nil {
+		t.Fatalf("create after one IAM 503: %v", err)
+	}
+	if iamCalls.Load() != 2 || apiCalls.Load() != 1 {
+		t.Errorf("IAM calls %d, API calls %d; want 2 and 1", iamCalls.Load(), apiCalls.Load())
+	}
+}
+
+// A token the API refuses is dropped from the cache, so the next operation
+// gets a new one instead of failing until the old one expires.
+func TestPasswordAuth_refusedTokenIsRenewed(t *testing.T) {
+	var issued atomic.Int32
+	mux := http.NewServeMux()
+	mux.HandleFunc("/v3/auth/tokens", func(w http.ResponseWriter, r *http.Request) {
+		n := issued.Add(1)
+		w.Header().Set("X-Subject-Token", "token-"+string('0'+n))
+		w.WriteHeader(http.StatusCreated)
+		_, _ = io.WriteString(w, `{"token":{"expires_at":"2999-01-01T00:00:00Z"}}`)
+	})
+	mux.HandleFunc("/v3/"+testProject+"/", func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("X-Auth-Token") == "token-1" {
+			w.WriteHeader(http.StatusUnauthorized)
+			_, _ = io.WriteString(w, `{"error_code":"APIG.0301","error_msg":"token revoked"}`)
+			return
+		}
+		_, _ = io.WriteString(w, `{"proxy_list":[]}`)
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	c, _ := newTestClient(t, mux, func(cfg *Config) {
+		cfg.Auth = &PasswordAuth{AuthURL: srv.URL + "/v3", UserName: "u", Password: "p", DomainName: "d", ProjectID: testProject}
+	})
+	if _, err := c.ListProxies(context.Background(), instID); !IsAuth(err) {
+		t.Fatalf("first call: %v, want the auth error", err)
+	}
+	if _, err := c.ListProxies(context.Background(), instID); err != nil {
+		t.Fatalf("second call should use a fresh token: %v", err)
+	}
+}

@@ -218,7 +218,12 @@ func (c *Client) do(ctx context.Context, cl call) error {
 		reason := ""
 		switch {
 		case IsAuth(err):
-			// Never retried: repeated bad signatures lock the key.
+			// Never retried: repeated bad signatures lock the key. A
+			// cached IAM token may have been revoked, though: drop it so
+			// the next operation asks IAM for a fresh one.
+			if inv, ok := c.cfg.Auth.(interface{ Invalidate() }); ok {
+				inv.Invalidate()
+			}
 			return err
 		case cl.retryBusy && IsBusy(err):
 			// Bounded by the operation's timeout; the count only guards
@@ -278,6 +283,12 @@ func withPrevious(err, prev error) error {
 	return fmt.Errorf("%w (while retrying after: %v)", err, prev) //nolint:errorlint // deliberate: only the error that ended the call is wrapped, see above
 }
 
+// notSentError is a failure before the request left this process.
+type notSentError struct{ err error }
+
+func (e *notSentError) Error() string { return e.err.Error() }
+func (e *notSentError) Unwrap() error { return e.err }
+
 // retryAfterError carries a Retry-After header value next to an APIError.
 type retryAfterError struct {
 	*APIError
@@ -298,6 +309,10 @@ func retryAfter(err error) time.Duration {
 // errors, unusable bodies and broken connections are, for idempotent calls;
 // for POST only failures where the request cannot have reached the API.
 func retryable(err error, idempotent bool) bool {
+	var ns *notSentError
+	if errors.As(err, &ns) {
+		return retryable(ns.err, true)
+	}
 	if e, ok := asAPIError(err); ok {
 		return idempotent && e.Status >= 500
 	}
@@ -320,6 +335,10 @@ func retryable(err error, idempotent bool) bool {
 func MayHaveSucceeded(err error) bool {
 	if err == nil {
 		return true
+	}
+	var ns *notSentError
+	if errors.As(err, &ns) {
+		return false
 	}
 	if e, ok := asAPIError(err); ok {
 		return e.Status >= 500
@@ -367,7 +386,9 @@ func (c *Client) once(ctx context.Context, cl call, payload []byte) error {
 		req.Header.Set("X-Language", c.cfg.Language)
 	}
 	if err := c.cfg.Auth.Authenticate(ctx, req, payload); err != nil {
-		return err
+		// Nothing reached the API yet (an IAM token exchange failed, say):
+		// safe to retry when transient, and never "may have succeeded".
+		return &notSentError{err: err}
 	}
 	start := c.clock.Now()
 	resp, err := c.hc.Do(req)
