@@ -167,8 +167,9 @@ func TestAccProvider_logsCarryNoSecrets(t *testing.T) {
 			if len(apiCalls) < 5 {
 				t.Errorf("the logs hold %d \"TaurusDB API call\" lines with auth=%s, want several: the provider's log was not captured", len(apiCalls), m.logMode)
 			}
-			if !strings.Contains(text, "Terraform version: ") {
-				t.Errorf("the logs hold no \"Terraform version: \" line: the CLI's log was not captured")
+			// Terraform logs "Terraform version: ", OpenTofu "OpenTofu version: ".
+			if !strings.Contains(text, "Terraform version: ") && !strings.Contains(text, "OpenTofu version: ") {
+				t.Errorf("the logs hold no CLI version line: the CLI's log was not captured")
 			}
 			if len(text) < 100_000 {
 				t.Errorf("only %d bytes of log: TRACE was not in effect", len(text))
