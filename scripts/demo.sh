@@ -72,7 +72,7 @@ banner "destroy (returns only when each delete job has completed)"
 start=$(date +%s.%N)
 "${tf}" destroy -auto-approve -no-color 2>&1 | grep -E 'Destroying|Destruction complete|Destroy complete|Error' || true
 end=$(date +%s.%N)
-printf 'destroy took %.1fs for two proxies on one instance (two 3s jobs, run one after the other)\n' "$(echo "${end} - ${start}" | bc)"
+awk -v s="${start}" -v e="${end}" 'BEGIN { printf "destroy took %.1fs for two proxies on one instance (two 3s jobs, run one after the other)\n", e - s }'
 
 banner "emulator request log: the DELETE calls and the job polls of the destroy"
 awk '/DELETE/ {seen=1} seen' "${work}/requests.log" | grep -E 'DELETE|/jobs|/proxies' | head -40

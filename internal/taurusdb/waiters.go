@@ -15,40 +15,43 @@ var transitional = map[string]bool{
 // transitional status, and returns its entry. It is how a create whose job ID
 // was lost (the answer never arrived) still waits for the proxy.
 func (c *Client) WaitProxyStable(ctx context.Context, instanceID, proxyID string) (*ProxyEntry, error) {
-	sched := c.cfg.JobSchedule()
-	start := c.clock.Now()
-	for {
-		e, err := c.FindProxy(ctx, instanceID, proxyID)
-		if err != nil {
-			return nil, err
-		}
+	var last *ProxyEntry
+	err := c.pollProxy(ctx, instanceID, proxyID, "leave its transitional status", func(e *ProxyEntry, err error) (bool, error) {
 		switch {
+		case err != nil:
+			return true, err
 		case e.Proxy.Status == ProxyFailed:
-			return e, fmt.Errorf("proxy %s on instance %s is in status FAILED", proxyID, instanceID)
-		case !transitional[e.Proxy.Status]:
-			return e, nil
+			last = e
+			return true, fmt.Errorf("proxy %s on instance %s is in status FAILED", proxyID, instanceID)
 		}
-		if err := c.clock.Sleep(ctx, sched.Next(c.clock.Now().Sub(start), nil)); err != nil {
-			return e, fmt.Errorf("waiting for proxy %s to leave status %q: %w", proxyID, e.Proxy.Status, err)
-		}
-	}
+		last = e
+		return !transitional[e.Proxy.Status], nil
+	})
+	return last, err
 }
 
 // WaitProxyGone polls until the proxy is absent from the list or listed as
 // DELETED. A missing instance counts as gone.
 func (c *Client) WaitProxyGone(ctx context.Context, instanceID, proxyID string) error {
+	return c.pollProxy(ctx, instanceID, proxyID, "disappear", func(_ *ProxyEntry, err error) (bool, error) {
+		if IsNotFound(err) {
+			return true, nil
+		}
+		return err != nil, err
+	})
+}
+
+// pollProxy looks the proxy up on the job schedule until done says stop.
+func (c *Client) pollProxy(ctx context.Context, instanceID, proxyID, goal string, done func(*ProxyEntry, error) (bool, error)) error {
 	sched := c.cfg.JobSchedule()
 	start := c.clock.Now()
 	for {
 		e, err := c.FindProxy(ctx, instanceID, proxyID)
-		if IsNotFound(err) {
-			return nil
-		}
-		if err != nil {
-			return err
+		if stop, derr := done(e, err); stop {
+			return derr
 		}
 		if err := c.clock.Sleep(ctx, sched.Next(c.clock.Now().Sub(start), nil)); err != nil {
-			return fmt.Errorf("waiting for proxy %s to disappear (status %q): %w", proxyID, e.Proxy.Status, err)
+			return fmt.Errorf("waiting for proxy %s to %s (status %q): %w", proxyID, goal, e.Proxy.Status, err)
 		}
 	}
 }
