@@ -225,7 +225,7 @@ func matrixCases() []matrixCase {
 	add(matrixDelete, kind{busy.label, emulator.Fault{Kind: emulator.FaultBusy}}, matrixCase{
 		timeouts: `delete = "3s"`,
 		wantErr: []string{phrase("deleting TaurusDB proxy"), `Proxy: {proxy}`, `Instance: {inst}`, reRequestID,
-			phrase("HTTP 409 DBS.200019"), phrase("terraform destroy again")},
+			phrase("HTTP 409 DBS.200019"), phrase("most likely never started"), phrase("terraform destroy again")},
 		says: "proxy, instance, error_code, X-Request-Id; waited out until timeouts.delete; proxy kept in state",
 	})
 	add(matrixPoll, every500, matrixCase{

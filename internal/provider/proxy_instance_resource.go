@@ -603,6 +603,11 @@ func deleteNextStep(err error) string {
 	switch {
 	case errors.As(err, &failed):
 		return "The proxy is kept in state. Fix the cause given by fail_reason, then run terraform destroy (or apply) again to retry the delete."
+	case taurusdb.IsBusy(err):
+		// Checked before the timeout: a busy instance that outlasts the
+		// timeout means the delete most likely never started.
+		return "The instance stayed busy with another operation until timeouts.delete, so the delete most likely never started; the proxy is kept in state. " +
+			"Run terraform destroy again once that operation is done, or raise timeouts.delete."
 	case errors.As(err, &timeout) || errors.Is(err, context.DeadlineExceeded):
 		return "The delete may still finish on the server; the proxy is kept in state. Run terraform destroy again to resume waiting, or raise timeouts.delete."
 	case errors.Is(err, context.Canceled):
