@@ -173,21 +173,18 @@ func (r *proxyInstanceResource) Create(ctx context.Context, req resource.CreateR
 	}
 	timeout, d := plan.Timeouts.Create(ctx, defaultCreateTimeout)
 	resp.Diagnostics.Append(d...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-
 	instanceID := plan.InstanceID.ValueString()
 	body, d := plan.createRequest(ctx)
 	resp.Diagnostics.Append(d...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	unlock, err := c.LockInstance(ctx, instanceID)
+	ctx, release, err := begin(ctx, c, instanceID, timeout)
 	if err != nil {
 		resp.Diagnostics.AddError("creating TaurusDB proxy", opDetail(instanceID, "", "", err, "Raise timeouts.create or apply again."))
 		return
 	}
-	defer unlock()
+	defer release()
 
 	proxyID, jobID, err := createProxy(ctx, c, instanceID, body)
 	if proxyID != "" {
@@ -222,6 +219,18 @@ func (r *proxyInstanceResource) Create(ctx context.Context, req resource.CreateR
 	state := plan
 	resp.Diagnostics.Append(state.fromAPI(ctx, entry, listOrNil[weightModel](ctx, plan.NodesReadWeight, &resp.Diagnostics))...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// begin bounds ctx by the operation's timeout and takes the instance lock
+// (the API runs one job per instance at a time). release undoes both.
+func begin(ctx context.Context, c *taurusdb.Client, instanceID string, timeout time.Duration) (context.Context, func(), error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	unlock, err := c.LockInstance(ctx, instanceID)
+	if err != nil {
+		cancel()
+		return ctx, nil, err
+	}
+	return ctx, func() { unlock(); cancel() }, nil
 }
 
 // createProxy enables a proxy and learns its ID by comparing the instance's
@@ -416,15 +425,13 @@ func (r *proxyInstanceResource) Update(ctx context.Context, req resource.UpdateR
 	}
 	timeout, d := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
 	resp.Diagnostics.Append(d...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 	instanceID, proxyID := state.InstanceID.ValueString(), state.ID.ValueString()
-	unlock, err := c.LockInstance(ctx, instanceID)
+	ctx, release, err := begin(ctx, c, instanceID, timeout)
 	if err != nil {
 		resp.Diagnostics.AddError("updating TaurusDB proxy", opDetail(instanceID, proxyID, "", err, "Raise timeouts.update or apply again."))
 		return
 	}
-	defer unlock()
+	defer release()
 
 	jobID, err := applyUpdates(ctx, c, instanceID, proxyID, &plan, &state)
 	// Read back whatever happened, also after a failure (on a detached
@@ -549,15 +556,13 @@ func (r *proxyInstanceResource) Delete(ctx context.Context, req resource.DeleteR
 	}
 	timeout, d := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
 	resp.Diagnostics.Append(d...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 	instanceID, proxyID := state.InstanceID.ValueString(), state.ID.ValueString()
-	unlock, err := c.LockInstance(ctx, instanceID)
+	ctx, release, err := begin(ctx, c, instanceID, timeout)
 	if err != nil {
 		resp.Diagnostics.AddError("deleting TaurusDB proxy", opDetail(instanceID, proxyID, "", err, deleteNextStep(err)))
 		return
 	}
-	defer unlock()
+	defer release()
 	jobID, err := deleteProxy(ctx, c, instanceID, proxyID)
 	if err != nil {
 		// Returning an error keeps the resource in state, so a later
