@@ -4,25 +4,23 @@
 # Usage: scripts/acc.sh terraform|tofu [go test args...]
 #   terraform: `terraform` from PATH, or v1.8.5 built from the Go module proxy
 #   tofu:      OpenTofu 1.12.6 built from the Go module proxy
-# Both binaries are cached outside the repository (see scripts/lib.sh).
+# scripts/cli.sh resolves the CLI; builds are cached outside the repository.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 cli="${1:-}"
 shift || true
 case "${cli}" in
-terraform)
-	TF_ACC_TERRAFORM_PATH="$("$(dirname "$0")/terraform-cli.sh")"
-	export TF_ACC_TERRAFORM_PATH
-	;;
-tofu)
-	TF_ACC_TERRAFORM_PATH="$("$(dirname "$0")/tofu-cli.sh")"
-	# The testing framework writes provider addresses in the test
-	# configuration; OpenTofu resolves them against its own registry.
-	export TF_ACC_TERRAFORM_PATH TF_ACC_PROVIDER_NAMESPACE=hashicorp TF_ACC_PROVIDER_HOST=registry.opentofu.org
-	;;
+terraform | tofu) ;;
 *) die "usage: $0 terraform|tofu [go test args...]" ;;
 esac
+TF_ACC_TERRAFORM_PATH="$("$(dirname "${BASH_SOURCE[0]}")/cli.sh" "${cli}")"
+export TF_ACC_TERRAFORM_PATH
+if [ "${cli}" = tofu ]; then
+	# The testing framework writes provider addresses in the test
+	# configuration; OpenTofu resolves them against its own registry.
+	export TF_ACC_PROVIDER_NAMESPACE=hashicorp TF_ACC_PROVIDER_HOST=registry.opentofu.org
+fi
 
 # A CLI config variable naming a missing file makes both CLIs print a
 # warning before their version, which the test framework cannot parse.

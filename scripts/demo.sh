@@ -9,7 +9,7 @@ set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 . "${repo}/scripts/lib.sh"
 
-tf="$("${repo}/scripts/terraform-cli.sh")"
+tf="$("${repo}/scripts/cli.sh" terraform)"
 work="$(mktemp -d "${TMPDIR:-/tmp}/taurusdb-demo.XXXXXX")"
 emu_pid=""
 cleanup() {

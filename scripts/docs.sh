@@ -17,7 +17,7 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 . "${repo}/scripts/lib.sh"
 mode="${1:-generate}"
 
-tf="$("${repo}/scripts/terraform-cli.sh")"
+tf="$("${repo}/scripts/cli.sh" terraform)"
 bin="$("${repo}/scripts/tools.sh" tfplugindocs)"
 work="$(mktemp -d "${TMPDIR:-/tmp}/taurusdb-docs.XXXXXX")"
 trap 'rm -rf "${work}"' EXIT
