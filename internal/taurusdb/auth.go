@@ -198,7 +198,9 @@ func (a *PasswordAuth) exchange(ctx context.Context) (string, time.Time, error) 
 	if hc == nil {
 		hc = http.DefaultClient
 	}
-	resp, err := hc.Do(req)
+	// Never follow a redirect: a 307/308 would re-send the password to
+	// whatever host it names.
+	resp, err := withoutRedirects(hc).Do(req)
 	if err != nil {
 		return "", time.Time{}, fmt.Errorf("requesting an IAM token from %s for user %q: %w", url, a.UserName, err)
 	}

@@ -108,6 +108,7 @@ func (l bufLogger) Debug(_ context.Context, msg string, f map[string]any) {
 	_ = json.NewEncoder(l.b).Encode(f)
 }
 func (l bufLogger) Warn(ctx context.Context, msg string, f map[string]any) { l.Debug(ctx, msg, f) }
+func (l bufLogger) Info(ctx context.Context, msg string, f map[string]any) { l.Debug(ctx, msg, f) }
 
 // A failed IAM exchange happens before anything reaches the API: it is
 // retried when transient and never reported as "may have succeeded", which

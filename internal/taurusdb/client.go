@@ -124,6 +124,7 @@ func New(cfg Config) (*Client, error) {
 	if c.hc == nil {
 		c.hc = NewHTTPClient(cfg.Insecure)
 	}
+	c.hc = withoutRedirects(c.hc)
 	if c.log == nil {
 		c.log = nopLogger{}
 	}
@@ -141,20 +142,38 @@ func NewHTTPClient(insecure bool) *http.Client {
 	tr.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: insecure} //nolint:gosec // only when the user sets insecure = true
 	tr.ResponseHeaderTimeout = 60 * time.Second
 	tr.DialContext = (&net.Dialer{Timeout: 15 * time.Second, KeepAlive: 30 * time.Second}).DialContext
-	return &http.Client{Transport: tr}
+	return withoutRedirects(&http.Client{Transport: tr})
+}
+
+// RedirectError is a redirect the client refused to follow.
+type RedirectError struct {
+	Status   int
+	Location string
+}
+
+func (e *RedirectError) Error() string {
+	return fmt.Sprintf("the endpoint answered HTTP %d redirecting to %q; the TaurusDB API never redirects, so the request was not sent there "+
+		"(it would carry the credentials to another host). Check the provider's endpoint and region", e.Status, e.Location)
+}
+
+// withoutRedirects returns a copy of hc that follows no redirect. Go strips
+// only Authorization and cookies when it follows one, so X-Auth-Token and
+// X-Security-Token would reach the target, and a 307/308 would re-send an
+// IAM login with its password to any host. The API never redirects.
+func withoutRedirects(hc *http.Client) *http.Client {
+	cp := *hc
+	cp.CheckRedirect = func(req *http.Request, _ []*http.Request) error {
+		status := 0
+		if req.Response != nil {
+			status = req.Response.StatusCode
+		}
+		return &RedirectError{Status: status, Location: req.URL.Redacted()}
+	}
+	return &cp
 }
 
 // ProjectID returns the project the client works in.
 func (c *Client) ProjectID() string { return c.cfg.ProjectID }
-
-// LostAnswerWindow is how long to watch for the result of a lost answer.
-func (c *Client) LostAnswerWindow() time.Duration { return c.cfg.LostAnswerWindow }
-
-// LostAnswerPoll is the interval of that watch.
-func (c *Client) LostAnswerPoll() time.Duration { return c.cfg.LostAnswerPoll }
-
-// Clock returns the client's clock, so callers wait on the same time source.
-func (c *Client) Clock() Clock { return c.clock }
 
 // LockInstance serialises mutating work on one instance inside this process:
 // the API runs one job per instance at a time and answers 409 to the rest,
@@ -318,7 +337,10 @@ func retryable(err error, idempotent bool) bool {
 	}
 	var de *DecodeError
 	if errors.As(err, &de) {
-		return idempotent
+		// A field of the wrong type will be just as wrong next time: fail
+		// at once instead of retrying. A truncated or garbled body may be
+		// a passing fault of something in between.
+		return idempotent && !de.permanent
 	}
 	var ne *net.OpError
 	if errors.As(err, &ne) && ne.Op == "dial" {
@@ -408,14 +430,17 @@ func (c *Client) once(ctx context.Context, cl call, payload []byte) error {
 	}
 	if resp.StatusCode/100 != 2 {
 		apiErr := decodeAPIError(cl.method, "/v3/"+c.cfg.ProjectID+cl.path, resp.StatusCode, requestID, raw)
-		if ra := parseRetryAfter(resp.Header.Get("Retry-After")); ra > 0 {
+		apiErr.Host = req.URL.Host
+		if ra := parseRetryAfter(resp.Header.Get("Retry-After"), c.clock.Now()); ra > 0 {
 			return &retryAfterError{APIError: apiErr, after: ra}
 		}
 		return apiErr
 	}
 	if cl.out != nil {
 		if err := decodeBody(raw, cl.out); err != nil {
-			return &DecodeError{Method: cl.method, Path: "/v3/" + c.cfg.ProjectID + cl.path, Status: resp.StatusCode, RequestID: requestID, Problem: err.Error(), Body: snippet(raw)}
+			var te *json.UnmarshalTypeError
+			return &DecodeError{Method: cl.method, Path: "/v3/" + c.cfg.ProjectID + cl.path, Status: resp.StatusCode, RequestID: requestID,
+				Problem: err.Error(), Body: snippet(raw), permanent: errors.As(err, &te)}
 		}
 	}
 	return nil
@@ -432,6 +457,10 @@ func decodeBody(raw []byte, out any) error {
 		raw = []byte("{}")
 	}
 	if err := json.Unmarshal(raw, out); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) && te.Field != "" {
+			return fmt.Errorf("field %s: got %s where the client expects %s; the API's answer does not match this provider version's model of it: %w", te.Field, te.Value, te.Type, err)
+		}
 		return fmt.Errorf("not the expected JSON: %w", err)
 	}
 	if r, ok := out.(requiredFields); ok {
@@ -457,8 +486,6 @@ func decodeAPIError(method, path string, status int, requestID string, raw []byt
 	if json.Unmarshal(raw, &b) == nil {
 		e.Code = firstNonEmpty(b.ErrorCode, b.Code)
 		e.Message = firstNonEmpty(b.ErrorMsg, b.Message)
-	} else if len(bytes.TrimSpace(raw)) > 0 {
-		e.nonJSON = true
 	}
 	if e.Code == "" && e.Message == "" {
 		e.Body = snippet(raw)
@@ -469,18 +496,41 @@ func decodeAPIError(method, path string, status int, requestID string, raw []byt
 	return e
 }
 
-func parseRetryAfter(v string) time.Duration {
+// maxRetryAfter caps a server's Retry-After: beyond it the operation's own
+// timeout is the better judge.
+const maxRetryAfter = 5 * time.Minute
+
+// parseRetryAfter reads delay-seconds or an HTTP-date, relative to now. A
+// value too large for a Duration (or for an int) is capped rather than
+// wrapped around, and anything unreadable gives 0 (use the own backoff).
+func parseRetryAfter(v string, now time.Time) time.Duration {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0
 	}
-	if s, err := strconv.Atoi(v); err == nil && s > 0 {
-		return min(time.Duration(s)*time.Second, 5*time.Minute)
+	if isDigits(v) {
+		s, err := strconv.ParseUint(v, 10, 64)
+		if err != nil || s > uint64(maxRetryAfter/time.Second) {
+			return maxRetryAfter // too many digits for uint64: huge, so capped
+		}
+		return time.Duration(s) * time.Second
 	}
 	if t, err := http.ParseTime(v); err == nil {
-		if d := time.Until(t); d > 0 {
-			return min(d, 5*time.Minute)
+		if t.After(now.Add(maxRetryAfter)) {
+			return maxRetryAfter
+		}
+		if d := t.Sub(now); d > 0 {
+			return d
 		}
 	}
 	return 0
+}
+
+func isDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
 }

@@ -60,7 +60,9 @@ func TestClient_errorDecoding(t *testing.T) {
 		{"busy", "application/json", `{"error_code":"DBS.200019","error_msg":"busy"}`, 409, []string{"DBS.200019"}, false, true},
 		{"html", "text/html", "<html><body><h1>502 Bad Gateway</h1></body></html>", 400,
 			[]string{"HTTP 400", "non-JSON", "502 Bad Gateway", "req-1"}, false, false},
-		{"empty", "", "", 404, []string{"HTTP 404", "Not Found"}, true, false},
+		// Only the documented DBS not-found codes mean gone: an empty 404
+		// comes from a load balancer or a wrong endpoint.
+		{"empty", "", "", 404, []string{"HTTP 404", "Not Found", "endpoint and region"}, false, false},
 		{"gateway shape", "application/json", `{"code":"APIG.0101","message":"no api"}`, 404, []string{"APIG.0101", "no api"}, false, false},
 	}
 	for _, tc := range cases {

@@ -13,7 +13,10 @@ import (
 // or to open a support case: the call, the HTTP status, the error_code,
 // error_msg and the X-Request-Id.
 type APIError struct {
-	Method    string
+	Method string
+	// Host is the host the call went to, so an answer from a wrong
+	// endpoint says where it came from.
+	Host      string
 	Path      string
 	Status    int
 	Code      string
@@ -22,8 +25,6 @@ type APIError struct {
 	// Body holds the start of a body that was not the documented JSON
 	// error shape (an HTML page from a gateway, say).
 	Body string
-	// nonJSON is set when a body was present but not JSON.
-	nonJSON bool
 }
 
 func (e *APIError) Error() string {
@@ -41,6 +42,15 @@ func (e *APIError) Error() string {
 	if e.RequestID != "" {
 		b.WriteString(" (X-Request-Id " + e.RequestID + ")")
 	}
+	if e.Status == http.StatusNotFound && !notFoundCodes[e.Code] {
+		where := e.Path
+		if e.Host != "" {
+			where = e.Host + e.Path
+		}
+		fmt.Fprintf(&b, "; this 404 carries no TaurusDB not-found code, so it says nothing about the proxy: "+
+			"it came from whatever answers at %s (a gateway without that route, or a wrong endpoint or path prefix). "+
+			"Check the provider's endpoint and region", where)
+	}
 	return b.String()
 }
 
@@ -53,6 +63,9 @@ type DecodeError struct {
 	RequestID string
 	Problem   string
 	Body      string
+	// permanent marks a body that is JSON but has a field of the wrong
+	// type: sending the call again gets the same answer.
+	permanent bool
 }
 
 func (e *DecodeError) Error() string {
@@ -93,18 +106,17 @@ func asAPIError(err error) (*APIError, bool) {
 }
 
 // IsNotFound reports whether err says the instance or proxy does not exist.
+// Only the documented not-found codes count. A 404 without one (a gateway
+// with no route, an empty body from a load balancer, a wrong endpoint or
+// path prefix) says nothing about the proxy: taking it for "gone" would make
+// a destroy report success while the proxy keeps running, and a refresh
+// drop a live proxy from state.
 func IsNotFound(err error) bool {
 	if errors.Is(err, ErrProxyNotFound) {
 		return true
 	}
 	e, ok := asAPIError(err)
-	if !ok {
-		return false
-	}
-	// A bare 404 counts only with an empty or JSON body: an HTML 404 page
-	// comes from a wrong endpoint or a proxy in front, and taking it for
-	// "gone" would drop live proxies from state or skip their delete.
-	return notFoundCodes[e.Code] || (e.Status == http.StatusNotFound && !e.nonJSON && (e.Code == "" || strings.HasPrefix(e.Code, "DBS.")))
+	return ok && notFoundCodes[e.Code]
 }
 
 // IsBusy reports whether err says another operation is running on the

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strconv"
 )
 
@@ -35,6 +36,11 @@ type CreateProxyRequest struct {
 	NodesReadWeight []NodeWeight `json:"nodes_read_weight,omitempty"`
 	RouteMode       *int         `json:"route_mode,omitempty"`
 	SubnetID        string       `json:"subnet_id,omitempty"`
+	// NewNodeAutoAddStatus (ON/OFF) and NewNodeWeight: the SDK's
+	// OpenMysqlProxyRequestBody; the API accepts the status only for
+	// whitelisted accounts.
+	NewNodeAutoAddStatus string `json:"new_node_auto_add_status,omitempty"`
+	NewNodeWeight        *int   `json:"new_node_weight,omitempty"`
 }
 
 // DeleteProxyRequest is the body of DELETE .../proxy. ProxyIDs is always
@@ -48,9 +54,11 @@ type flavorRequest struct {
 	FlavorRef string `json:"flavor_ref"`
 }
 
+// enlargeRequest is the SDK's EnlargeProxyRequest. proxy_id may be omitted
+// on an instance with one proxy; the client always names it.
 type enlargeRequest struct {
-	ProxyID string `json:"proxy_id"`
 	NodeNum int    `json:"node_num"`
+	ProxyID string `json:"proxy_id,omitempty"`
 }
 
 type reduceRequest struct {
@@ -71,6 +79,54 @@ type WeightRequest struct {
 	ReadonlyNodes []NodeWeight `json:"readonly_nodes,omitempty"`
 }
 
+// RouteModeRequest is the body of PUT .../proxy/{id}/route-mode (the SDK's
+// ModifyGaussMySqlProxyRouteModeRequestBody). RouteMode: 0 weighted, 1 load
+// balancing with the primary taking no reads, 2 load balancing with the
+// primary taking reads. MasterWeight is 0..1000 for mode 0, must be 0 for
+// mode 1 and 1 for mode 2.
+type RouteModeRequest struct {
+	RouteMode            int          `json:"route_mode"`
+	MasterWeight         *int         `json:"master_weight,omitempty"`
+	ReadonlyNodes        []NodeWeight `json:"readonly_nodes,omitempty"`
+	NewNodeAutoAddStatus string       `json:"new_node_auto_add_status,omitempty"`
+	NewNodeWeight        *int         `json:"new_node_weight,omitempty"`
+}
+
+// MasterWeightForRouteMode is the master_weight the route-mode call requires
+// for the load-balancing modes (0 for mode 1, 1 for mode 2); ok is false
+// for mode 0, where the weight is the user's choice.
+func MasterWeightForRouteMode(mode int) (weight int, ok bool) {
+	switch mode {
+	case 1:
+		return 0, true
+	case 2:
+		return 1, true
+	}
+	return 0, false
+}
+
+// typeError is what the tolerant decoders below return for a value of the
+// wrong JSON type. encoding/json fills in the field path of an
+// *json.UnmarshalTypeError, so the message names the field
+// ("proxy_list.proxy.port"), which a plain error would not.
+func typeError(b []byte, into any) error {
+	kind := "value"
+	switch {
+	case len(b) == 0:
+	case b[0] == '[':
+		kind = "array"
+	case b[0] == '{':
+		kind = "object"
+	case b[0] == '"':
+		kind = "string " + string(b)
+	case b[0] == 't' || b[0] == 'f':
+		kind = "bool"
+	default:
+		kind = "number " + string(b)
+	}
+	return &json.UnmarshalTypeError{Value: kind, Type: reflect.TypeOf(into)}
+}
+
 // FlexInt accepts a JSON number or a numeric string; the reference is not
 // consistent about which it uses for ports and counts.
 type FlexInt int
@@ -82,16 +138,17 @@ func (f *FlexInt) UnmarshalJSON(b []byte) error {
 		*f = 0
 		return nil
 	}
+	raw := b
 	if len(b) > 0 && b[0] == '"' {
 		var s string
 		if err := json.Unmarshal(b, &s); err != nil {
-			return err
+			return typeError(raw, *f)
 		}
 		b = []byte(s)
 	}
 	v, err := strconv.Atoi(string(b))
 	if err != nil {
-		return fmt.Errorf("not an integer: %s", b)
+		return typeError(raw, *f)
 	}
 	*f = FlexInt(v)
 	return nil
@@ -118,50 +175,131 @@ func (f *FlexString) UnmarshalJSON(b []byte) error {
 	}
 	var n json.Number
 	if err := json.Unmarshal(b, &n); err != nil {
-		return fmt.Errorf("neither string nor number: %s", b)
+		return typeError(b, *f)
 	}
 	*f = FlexString(n.String())
 	return nil
 }
 
-// ProxyNode is one node of the proxy itself.
+// ProxyNode is one node of the proxy itself (the SDK's MysqlProxyNodes).
 type ProxyNode struct {
 	ID     string `json:"id"`
 	Status string `json:"status"`
 	Name   string `json:"name"`
 	Role   string `json:"role"`
 	AZCode string `json:"az_code"`
+	// FrozenFlag: 0 not frozen, 1 frozen, 2 frozen and being deleted.
+	FrozenFlag FlexInt `json:"frozen_flag"`
 }
 
-// Proxy is the proxy object of a list entry.
+// Proxy is the proxy object of a list entry: the SDK's MysqlProxyV3. Every
+// field may be absent or null (older API versions omit the newer ones), so
+// optional facts whose zero value means something are pointers.
 type Proxy struct {
-	PoolID           string      `json:"pool_id"`
-	Status           string      `json:"status"`
-	Address          string      `json:"address"`
-	Port             FlexInt     `json:"port"`
-	PoolStatus       string      `json:"pool_status"`
-	ELBVIP           string      `json:"elb_vip"`
-	EIP              string      `json:"eip"`
-	VCPUs            FlexString  `json:"vcpus"`
-	RAM              FlexString  `json:"ram"`
-	NodeNum          FlexInt     `json:"node_num"`
-	Mode             string      `json:"mode"`
-	Nodes            []ProxyNode `json:"nodes"`
-	Name             string      `json:"name"`
-	FlavorRef        string      `json:"flavor_ref"`
-	TransactionSplit string      `json:"transaction_split"`
-	SubnetID         string      `json:"subnet_id"`
-	RouteMode        *FlexInt    `json:"route_mode"`
+	PoolID         string     `json:"pool_id"`
+	Status         string     `json:"status"`
+	Address        string     `json:"address"`
+	Port           FlexInt    `json:"port"`
+	PoolStatus     string     `json:"pool_status"`
+	DelayThreshold *FlexInt   `json:"delay_threshold_in_seconds"`
+	ELBVIP         string     `json:"elb_vip"`
+	EIP            string     `json:"eip"`
+	VCPUs          FlexString `json:"vcpus"`
+	RAM            FlexString `json:"ram"`
+	NodeNum        FlexInt    `json:"node_num"`
+	// Type is the proxy mode: readwrite or readonly.
+	Type          string      `json:"type"`
+	CreatedAt     string      `json:"created_at"`
+	UpdatedAt     string      `json:"updated_at"`
+	SupportAPNode *bool       `json:"support_ap_node"`
+	Mode          string      `json:"mode"` // deployment mode ("Cluster"), not the proxy mode
+	Nodes         []ProxyNode `json:"nodes"`
+	Name          string      `json:"name"`
+	FlavorRef     string      `json:"flavor_ref"`
+	// TransactionSplit is ON or OFF.
+	TransactionSplit string `json:"transaction_split"`
+	// ConnectionPoolType is CLOSED or SESSION.
+	ConnectionPoolType              string `json:"connection_pool_type"`
+	SwitchConnectionPoolTypeEnabled *bool  `json:"switch_connection_pool_type_enabled"`
+	// RouteMode: 0 weighted; 1 load balancing, the primary takes no reads;
+	// 2 load balancing, the primary takes reads.
+	RouteMode *FlexInt `json:"route_mode"`
+	// BalanceRouteModeEnabled says whether the proxy's kernel supports the
+	// load-balancing route modes (1 and 2).
+	BalanceRouteModeEnabled *bool  `json:"balance_route_mode_enabled"`
+	ConsistenceMode         string `json:"consistence_mode"`
+	SubnetID                string `json:"subnet_id"`
+	// SSLOption is "true" or "false": a string in the SDK's model.
+	SSLOption            FlexString `json:"ssl_option"`
+	NewNodeAutoAddStatus string     `json:"new_node_auto_add_status"`
+	NewNodeWeight        *FlexInt   `json:"new_node_weight"`
 }
 
-// DBNode is a database node behind a proxy, with its read weight.
+// AvailabilityZone is one element of a database node's availability_zone.
+type AvailabilityZone struct {
+	Code        string `json:"code"`
+	Description string `json:"description"`
+}
+
+// AvailabilityZones decodes availability_zone. The SDK models it as an
+// array of {code, description} (MysqlProxyAvailable), which is what the API
+// sends; this project's first API notes had it as a string. Both decode: an
+// array of objects or of strings, one object, or one string.
+type AvailabilityZones []AvailabilityZone
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (a *AvailabilityZones) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 || string(b) == "null" {
+		*a = nil
+		return nil
+	}
+	switch b[0] {
+	case '[':
+		var raws []json.RawMessage
+		if err := json.Unmarshal(b, &raws); err != nil {
+			return typeError(b, *a)
+		}
+		out := make(AvailabilityZones, 0, len(raws))
+		for _, r := range raws {
+			z, err := decodeZone(r)
+			if err != nil {
+				return typeError(b, *a)
+			}
+			out = append(out, z)
+		}
+		*a = out
+		return nil
+	case '{', '"':
+		z, err := decodeZone(b)
+		if err != nil {
+			return typeError(b, *a)
+		}
+		*a = AvailabilityZones{z}
+		return nil
+	}
+	return typeError(b, *a)
+}
+
+func decodeZone(b json.RawMessage) (AvailabilityZone, error) {
+	var z AvailabilityZone
+	if len(b) > 0 && b[0] == '"' {
+		err := json.Unmarshal(b, &z.Code)
+		return z, err
+	}
+	err := json.Unmarshal(b, &z)
+	return z, err
+}
+
+// DBNode is a database node behind a proxy, with its read weight (the SDK's
+// MysqlProxyNodeV3).
 type DBNode struct {
-	ID               string  `json:"id"`
-	InstanceID       string  `json:"instance_id"`
-	Status           string  `json:"status"`
-	Name             string  `json:"name"`
-	Weight           FlexInt `json:"weight"`
-	AvailabilityZone string  `json:"availability_zone"`
+	ID               string            `json:"id"`
+	InstanceID       string            `json:"instance_id"`
+	Status           string            `json:"status"`
+	Name             string            `json:"name"`
+	Weight           FlexInt           `json:"weight"`
+	AvailabilityZone AvailabilityZones `json:"availability_zone"`
 }
 
 // DBNodeList decodes readonly_nodes, which the schema calls an array and the
@@ -182,6 +320,8 @@ func (l *DBNodeList) UnmarshalJSON(b []byte) error {
 		}
 		*l = DBNodeList{n}
 		return nil
+	case b[0] != '[':
+		return typeError(b, *l)
 	}
 	var ns []DBNode
 	if err := json.Unmarshal(b, &ns); err != nil {
@@ -191,11 +331,13 @@ func (l *DBNodeList) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// ProxyEntry is one element of the proxy list.
+// ProxyEntry is one element of the proxy list (the SDK's
+// MysqlShowProxyResponseV3).
 type ProxyEntry struct {
 	Proxy         Proxy      `json:"proxy"`
 	MasterNode    *DBNode    `json:"master_node"`
 	ReadonlyNodes DBNodeList `json:"readonly_nodes"`
+	HTAPNodes     DBNodeList `json:"htap_nodes"`
 }
 
 type proxyListResponse struct {
@@ -300,26 +442,42 @@ func (c *Client) DeleteProxy(ctx context.Context, instanceID, proxyID string) (s
 // ChangeFlavor starts a flavor change.
 // @API PUT /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/flavor
 func (c *Client) ChangeFlavor(ctx context.Context, instanceID, proxyID, flavorRef string) (string, error) {
+	return c.changeFlavor(ctx, instanceID, proxyID, flavorRef, true)
+}
+
+// The lower-case forms of the calls that change a proxy take waitBusy:
+// UpdateProxy passes false, and on a busy answer reads the proxy again and
+// recomputes the change, since the job it waited for may have made it.
+
+func (c *Client) changeFlavor(ctx context.Context, instanceID, proxyID, flavorRef string, waitBusy bool) (string, error) {
 	var out jobIDResponse
-	err := c.do(ctx, call{method: http.MethodPut, path: proxyPath(instanceID, proxyID) + "/flavor", in: flavorRequest{FlavorRef: flavorRef}, out: &out, retryBusy: true})
+	err := c.do(ctx, call{method: http.MethodPut, path: proxyPath(instanceID, proxyID) + "/flavor", in: flavorRequest{FlavorRef: flavorRef}, out: &out, retryBusy: waitBusy})
 	return out.JobID, err
 }
 
 // AddNodes adds count proxy nodes.
 // @API POST /v3/{project_id}/instances/{instance_id}/proxy/enlarge
 func (c *Client) AddNodes(ctx context.Context, instanceID, proxyID string, count int) (string, error) {
+	return c.addNodes(ctx, instanceID, proxyID, count, true)
+}
+
+func (c *Client) addNodes(ctx context.Context, instanceID, proxyID string, count int, waitBusy bool) (string, error) {
 	var out jobIDResponse
-	err := c.do(ctx, call{method: http.MethodPost, path: instancePath(instanceID) + "/proxy/enlarge", in: enlargeRequest{ProxyID: proxyID, NodeNum: count}, out: &out, retryBusy: true})
+	err := c.do(ctx, call{method: http.MethodPost, path: instancePath(instanceID) + "/proxy/enlarge", in: enlargeRequest{ProxyID: proxyID, NodeNum: count}, out: &out, retryBusy: waitBusy})
 	return out.JobID, err
 }
 
 // RemoveNodes removes count proxy nodes.
 // @API PUT /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/reduce
 func (c *Client) RemoveNodes(ctx context.Context, instanceID, proxyID string, count int) (string, error) {
+	return c.removeNodes(ctx, instanceID, proxyID, count, true)
+}
+
+func (c *Client) removeNodes(ctx context.Context, instanceID, proxyID string, count int, waitBusy bool) (string, error) {
 	var out jobIDResponse
 	// node_num is how many to remove, not a target: a replay after a lost
 	// answer would remove that many again.
-	err := c.do(ctx, call{method: http.MethodPut, path: proxyPath(instanceID, proxyID) + "/reduce", in: reduceRequest{NodeNum: count}, out: &out, retryBusy: true, notIdempotent: true})
+	err := c.do(ctx, call{method: http.MethodPut, path: proxyPath(instanceID, proxyID) + "/reduce", in: reduceRequest{NodeNum: count}, out: &out, retryBusy: waitBusy, notIdempotent: true})
 	return out.JobID, err
 }
 
@@ -338,15 +496,68 @@ type optionalJobResponse struct {
 // started no job (the port was already set).
 // @API PUT /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/port
 func (c *Client) ChangePort(ctx context.Context, instanceID, proxyID string, port int) (string, error) {
+	return c.changePort(ctx, instanceID, proxyID, port, true)
+}
+
+func (c *Client) changePort(ctx context.Context, instanceID, proxyID string, port int, waitBusy bool) (string, error) {
 	var out optionalJobResponse
-	err := c.do(ctx, call{method: http.MethodPut, path: proxyPath(instanceID, proxyID) + "/port", in: portRequest{Port: port}, out: &out, retryBusy: true})
+	err := c.do(ctx, call{method: http.MethodPut, path: proxyPath(instanceID, proxyID) + "/port", in: portRequest{Port: port}, out: &out, retryBusy: waitBusy})
 	return out.JobID, err
 }
 
 // SetReadWeights changes the read weights of the master and read replicas.
 // @API PUT /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/weight
 func (c *Client) SetReadWeights(ctx context.Context, instanceID, proxyID string, req WeightRequest) (string, error) {
+	return c.setReadWeights(ctx, instanceID, proxyID, req, true)
+}
+
+func (c *Client) setReadWeights(ctx context.Context, instanceID, proxyID string, req WeightRequest, waitBusy bool) (string, error) {
 	var out jobIDResponse
-	err := c.do(ctx, call{method: http.MethodPut, path: proxyPath(instanceID, proxyID) + "/weight", in: req, out: &out, retryBusy: true})
+	err := c.do(ctx, call{method: http.MethodPut, path: proxyPath(instanceID, proxyID) + "/weight", in: req, out: &out, retryBusy: waitBusy})
 	return out.JobID, err
+}
+
+// SetRouteMode changes the proxy's route mode (and the weights that go with
+// it). Kernels without load balancing (balance_route_mode_enabled false)
+// refuse modes 1 and 2.
+// @API PUT /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/route-mode
+func (c *Client) SetRouteMode(ctx context.Context, instanceID, proxyID string, req RouteModeRequest) (string, error) {
+	return c.setRouteModeCall(ctx, instanceID, proxyID, req, true)
+}
+
+func (c *Client) setRouteModeCall(ctx context.Context, instanceID, proxyID string, req RouteModeRequest, waitBusy bool) (string, error) {
+	var out jobIDResponse
+	err := c.do(ctx, call{method: http.MethodPut, path: proxyPath(instanceID, proxyID) + "/route-mode", in: req, out: &out, retryBusy: waitBusy})
+	return out.JobID, err
+}
+
+// Flavor is one proxy flavor (the SDK's MysqlProxyComputeFlavor and
+// ProxyFlavor).
+type Flavor struct {
+	ID       string     `json:"id"`
+	SpecCode string     `json:"spec_code"`
+	VCPUs    FlexString `json:"vcpus"`
+	RAM      FlexString `json:"ram"`
+	DBType   string     `json:"db_type"`
+	// AzStatus maps an availability zone code to the flavor's state there
+	// ("normal", "unsupported", "sellout"); the SDK types it as any.
+	AzStatus map[string]string `json:"az_status"`
+}
+
+// FlavorGroup is the flavors of one architecture (group_type x86 or arm).
+type FlavorGroup struct {
+	GroupType string   `json:"group_type"`
+	Flavors   []Flavor `json:"proxy_flavors"`
+}
+
+type flavorsResponse struct {
+	Groups []FlavorGroup `json:"proxy_flavor_groups"`
+}
+
+// ListFlavors returns the flavors a proxy of the instance can use.
+// @API GET /v3/{project_id}/instances/{instance_id}/proxy/flavors
+func (c *Client) ListFlavors(ctx context.Context, instanceID string) ([]FlavorGroup, error) {
+	var out flavorsResponse
+	err := c.do(ctx, call{method: http.MethodGet, path: instancePath(instanceID) + "/proxy/flavors", out: &out})
+	return out.Groups, err
 }

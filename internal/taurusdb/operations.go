@@ -1,0 +1,497 @@
+package taurusdb
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Proxy operations: what a resource calls. Each takes a context bounded by
+// the resource's timeout, waits on the client's clock and logs through the
+// client's logger. They hold the rules that keep state and the cloud in
+// agreement under faults; the provider only expands plans into their
+// arguments and flattens their results.
+
+// lostCreateLookup bounds the one proxy-list lookup made after the
+// operation's own context ended, so that a proxy which exists is still
+// recorded instead of orphaned.
+const lostCreateLookup = 15 * time.Second
+
+// detached returns a short context that survives the end of ctx, for the
+// look that records what happened after the operation's time ran out.
+func detached(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), lostCreateLookup)
+}
+
+// NewProxyName returns a name for a proxy whose configuration names none.
+// The API does not return the ID of a proxy it creates, so the client finds
+// it in the proxy list by name: a name nobody else uses makes that
+// unambiguous even while other clients create proxies on the instance.
+func NewProxyName() string {
+	const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
+	b := make([]byte, 12)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails (Go 1.24+)
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return "proxy-" + string(b)
+}
+
+// CreateError is a failed create, with what is known to be true about it:
+// whether anything was created, which proxy was (and was reported to the
+// caller), or which proxies might be the one.
+type CreateError struct {
+	InstanceID string
+	// ProxyID is set when the proxy exists and was passed to the caller's
+	// found callback.
+	ProxyID string
+	JobID   string
+	// NothingCreated is true when the API refused the request or never
+	// received it.
+	NothingCreated bool
+	// Candidates are proxies that appeared during the attempt and may be
+	// the one it created, when that could not be told.
+	Candidates []string
+	Err        error
+}
+
+func (e *CreateError) Error() string { return e.Err.Error() }
+func (e *CreateError) Unwrap() error { return e.Err }
+
+// Created is a proxy the API created for CreateAndIdentify.
+type Created struct {
+	ProxyID string
+	JobID   string
+}
+
+// CreateAndIdentify enables a proxy and learns its ID. req.ProxyName must be
+// set (NewProxyName when the user chose none): the API does not return the
+// ID, so the new proxy is recognised as the one proxy that is not in the
+// list taken before the POST and has that name. found is called with the ID
+// as soon as it is known, before the job is waited for, so the caller can
+// record it and never lose the proxy. The identification is repeated after
+// the job and must agree; when it cannot be told, the error names every
+// candidate and nothing is reported.
+//
+// A busy instance is waited out before the POST, without resending a body
+// whose answer was lost: after a lost answer the list is watched for the
+// proxy instead, since a second POST would create a second proxy.
+func (c *Client) CreateAndIdentify(ctx context.Context, instanceID string, req CreateProxyRequest, found func(proxyID string)) (*Created, error) {
+	if req.ProxyName == "" {
+		return nil, errors.New("CreateAndIdentify needs a proxy name; use NewProxyName")
+	}
+	fail := func(ce CreateError) error {
+		ce.InstanceID = instanceID
+		return &ce
+	}
+	before, err := c.ListProxies(ctx, instanceID)
+	if err != nil {
+		return nil, fail(CreateError{NothingCreated: true, Err: fmt.Errorf("listing proxies before create: %w", err)})
+	}
+	known := map[string]bool{}
+	for _, e := range before {
+		known[e.Proxy.PoolID] = true
+	}
+
+	var jobID string
+	var lost error // the first answer that may hide a created proxy
+	var prev error
+	for attempt := 0; ; attempt++ {
+		jobID, err = c.CreateProxy(ctx, instanceID, req, false)
+		if err == nil {
+			break
+		}
+		busy := IsBusy(err)
+		if lost == nil && (busy || !MayHaveSucceeded(err)) {
+			if !busy || ctx.Err() != nil {
+				return nil, fail(CreateError{NothingCreated: true, Err: withPrevious(err, prev)})
+			}
+			// Busy with another operation: nothing was created. Wait and
+			// send again; the POST is not replayed by the client itself.
+			c.log.Warn(ctx, "instance busy; waiting before creating the proxy", map[string]any{"instance_id": instanceID, "error": err.Error()})
+			if serr := c.clock.Sleep(ctx, c.cfg.BusyRetryInterval); serr != nil {
+				return nil, fail(CreateError{NothingCreated: true, Err: withPrevious(serr, err)})
+			}
+			prev = err
+			continue
+		}
+		// The answer was lost (or, after a lost answer, the instance is
+		// busy, most likely with our own job): look before sending again.
+		if lost == nil {
+			lost = err
+		}
+		c.log.Warn(ctx, "create answer lost; watching the proxy list before sending again", map[string]any{"instance_id": instanceID, "error": err.Error()})
+		id, cands, werr := c.watchForNewProxy(ctx, instanceID, known, req.ProxyName)
+		switch {
+		case id != "":
+			found(id)
+			return &Created{ProxyID: id}, nil
+		case len(cands) > 1:
+			return nil, fail(CreateError{Candidates: cands, Err: ambiguous(instanceID, req.ProxyName, cands, lost)})
+		case werr != nil:
+			return nil, fail(CreateError{Err: fmt.Errorf("%w; then listing proxies to see whether it was created: %w", lost, werr)})
+		case attempt >= 3 || ctx.Err() != nil:
+			return nil, fail(CreateError{Err: err})
+		}
+	}
+
+	id, cands, lerr := c.identifyNewProxy(ctx, instanceID, known, req.ProxyName)
+	if id != "" {
+		found(id)
+	} else if lerr != nil {
+		c.log.Warn(ctx, "listing proxies after create failed; looking again after the job", map[string]any{"instance_id": instanceID, "job_id": jobID, "error": lerr.Error()})
+	}
+	_, werr := c.WaitJob(ctx, jobID)
+
+	// Look again after the job, on a detached context if the timeout or a
+	// Ctrl-C ended the wait, so a proxy that exists is still recorded.
+	lookCtx, cancel := ctx, context.CancelFunc(func() {})
+	if ctx.Err() != nil {
+		lookCtx, cancel = detached(ctx)
+	}
+	defer cancel()
+	again, cands2, lerr2 := c.identifyNewProxy(lookCtx, instanceID, known, req.ProxyName)
+	switch {
+	case id != "" && again != "" && again != id:
+		return nil, fail(CreateError{ProxyID: id, JobID: jobID, Candidates: []string{id, again},
+			Err: fmt.Errorf("the proxy list named %s as the new proxy %q, then %s: something else is creating proxies with this name on instance %s", id, req.ProxyName, again, instanceID)})
+	case id == "" && again != "":
+		id = again
+		found(id)
+	case id == "" && len(cands2) > 1:
+		return nil, fail(CreateError{JobID: jobID, Candidates: cands2, Err: ambiguous(instanceID, req.ProxyName, cands2, werr)})
+	case id == "" && len(cands) > 1:
+		return nil, fail(CreateError{JobID: jobID, Candidates: cands, Err: ambiguous(instanceID, req.ProxyName, cands, werr)})
+	case id == "" && lerr2 != nil:
+		return nil, fail(CreateError{JobID: jobID, Err: errors.Join(werr, fmt.Errorf("listing proxies after the create job: %w", lerr2))})
+	case id == "" && werr == nil:
+		return nil, fail(CreateError{JobID: jobID, Err: fmt.Errorf("job %s completed but no new proxy named %q appeared on instance %s", jobID, req.ProxyName, instanceID)})
+	}
+	if werr != nil {
+		return nil, fail(CreateError{ProxyID: id, JobID: jobID, Err: werr})
+	}
+	return &Created{ProxyID: id, JobID: jobID}, nil
+}
+
+func ambiguous(instanceID, name string, cands []string, cause error) error {
+	msg := fmt.Sprintf("%d new proxies named %q appeared on instance %s while this one was created (%s); something else is creating proxies there, and the one this create made cannot be told",
+		len(cands), name, instanceID, strings.Join(cands, ", "))
+	if cause != nil {
+		return fmt.Errorf("%s: %w", msg, cause)
+	}
+	return errors.New(msg)
+}
+
+// watchForNewProxy looks for the proxy a POST whose answer was lost may
+// have created, for up to the lost-answer window. After the operation's
+// context ended it still looks once, on a detached context.
+func (c *Client) watchForNewProxy(ctx context.Context, instanceID string, known map[string]bool, name string) (string, []string, error) {
+	if ctx.Err() != nil {
+		lookCtx, cancel := detached(ctx)
+		defer cancel()
+		return c.identifyNewProxy(lookCtx, instanceID, known, name)
+	}
+	deadline := c.clock.Now().Add(c.cfg.LostAnswerWindow)
+	for {
+		id, cands, err := c.identifyNewProxy(ctx, instanceID, known, name)
+		if err != nil || id != "" || len(cands) > 1 || !c.clock.Now().Before(deadline) {
+			return id, cands, err
+		}
+		if c.clock.Sleep(ctx, c.cfg.LostAnswerPoll) != nil {
+			lookCtx, cancel := detached(ctx)
+			defer cancel()
+			return c.identifyNewProxy(lookCtx, instanceID, known, name)
+		}
+	}
+}
+
+// identifyNewProxy returns the one live proxy that is not in known and is
+// named name. With several such proxies it returns them all as candidates
+// and no ID.
+func (c *Client) identifyNewProxy(ctx context.Context, instanceID string, known map[string]bool, name string) (string, []string, error) {
+	list, err := c.ListProxies(ctx, instanceID)
+	if err != nil {
+		return "", nil, err
+	}
+	var cands []string
+	for _, e := range list {
+		if known[e.Proxy.PoolID] || e.Proxy.Status == ProxyDeleted || e.Proxy.Name != name {
+			continue
+		}
+		cands = append(cands, e.Proxy.PoolID)
+	}
+	if len(cands) == 1 {
+		return cands[0], cands, nil
+	}
+	return "", cands, nil
+}
+
+// DeleteAndWait disables exactly the given proxy and returns when it is
+// gone: the job completed and the proxy left the list. A proxy or instance
+// that is already gone counts as deleted. It returns the job ID when one
+// was started.
+func (c *Client) DeleteAndWait(ctx context.Context, instanceID, proxyID string) (string, error) {
+	c.log.Info(ctx, "deleting TaurusDB proxy", map[string]any{"instance_id": instanceID, "proxy_id": proxyID})
+	jobID, err := c.DeleteProxy(ctx, instanceID, proxyID)
+	switch {
+	case IsNotFound(err):
+		c.log.Info(ctx, "TaurusDB proxy already gone", map[string]any{"instance_id": instanceID, "proxy_id": proxyID})
+		return "", nil
+	case err != nil:
+		// The API may refuse a second delete of a proxy that is already
+		// being disabled: then wait for it to disappear rather than fail.
+		entry, ferr := c.FindProxy(ctx, instanceID, proxyID)
+		if IsNotFound(ferr) {
+			return "", nil
+		}
+		if ferr == nil && entry.Proxy.Status == ProxyDisabling {
+			return "", c.WaitProxyGone(ctx, instanceID, proxyID)
+		}
+		return "", err
+	}
+	if _, err := c.WaitJob(ctx, jobID); err != nil {
+		return jobID, err
+	}
+	if err := c.WaitProxyGone(ctx, instanceID, proxyID); err != nil {
+		return jobID, fmt.Errorf("job %s completed, but the proxy is still listed: %w", jobID, err)
+	}
+	return jobID, nil
+}
+
+// ProxyChanges are the targets of an update. Zero values (nil, "") leave a
+// setting as it is.
+type ProxyChanges struct {
+	Flavor    string
+	NodeNum   int
+	Name      string
+	Port      int
+	RouteMode *int
+	// Weights are read weights by database node ID; the master's is sent
+	// as master_weight.
+	Weights []NodeWeight
+}
+
+// StepError is a failed step of UpdateProxy: which setting, and the job.
+type StepError struct {
+	Step  string
+	JobID string
+	Err   error
+}
+
+func (e *StepError) Error() string { return e.Step + ": " + e.Err.Error() }
+func (e *StepError) Unwrap() error { return e.Err }
+
+// updateStep is one in-place change: done says whether the proxy as just
+// read already has it; send starts it, computed from that same read.
+type updateStep struct {
+	name string
+	done func(e *ProxyEntry) bool
+	send func(ctx context.Context, e *ProxyEntry) (jobID string, err error)
+}
+
+// UpdateOrder is the order in which UpdateProxy makes changes.
+var UpdateOrder = []string{"flavor", "node_num", "name", "port", "route_mode", "nodes_read_weight"}
+
+// UpdateProxy makes each requested change in turn (UpdateOrder) and waits
+// for its job. Before each step it waits until the proxy is stable and reads
+// it, and computes the change from that read: a job still running from an
+// earlier, timed-out apply must finish first, or a change like "add 2
+// nodes" would be made twice. A step the proxy already satisfies is
+// skipped, and a step refused because the instance is busy is recomputed
+// from a fresh read before it is sent again. The first failure stops the
+// update; the steps before it are done.
+func (c *Client) UpdateProxy(ctx context.Context, instanceID, proxyID string, ch ProxyChanges) error {
+	for _, st := range c.updateSteps(instanceID, proxyID, ch) {
+		if err := c.runStep(ctx, instanceID, proxyID, st); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *Client) runStep(ctx context.Context, instanceID, proxyID string, st updateStep) error {
+	var prev error
+	for {
+		e, err := c.WaitProxyStable(ctx, instanceID, proxyID)
+		if err != nil {
+			return &StepError{Step: st.name, Err: fmt.Errorf("reading the proxy before the change: %w", withPrevious(err, prev))}
+		}
+		if st.done(e) {
+			return nil
+		}
+		jobID, err := st.send(ctx, e)
+		if IsBusy(err) && ctx.Err() == nil {
+			c.log.Warn(ctx, "instance busy; reading the proxy again before the change", map[string]any{
+				"instance_id": instanceID, "proxy_id": proxyID, "step": st.name, "error": err.Error(),
+			})
+			if serr := c.clock.Sleep(ctx, c.cfg.BusyRetryInterval); serr != nil {
+				return &StepError{Step: st.name, Err: withPrevious(serr, err)}
+			}
+			prev = err
+			continue
+		}
+		if err != nil {
+			return &StepError{Step: st.name, JobID: jobID, Err: err}
+		}
+		if jobID != "" {
+			if _, err := c.WaitJob(ctx, jobID); err != nil {
+				return &StepError{Step: st.name, JobID: jobID, Err: err}
+			}
+		}
+		return nil
+	}
+}
+
+func (c *Client) updateSteps(instanceID, proxyID string, ch ProxyChanges) []updateStep {
+	var steps []updateStep
+	if ch.Flavor != "" {
+		steps = append(steps, updateStep{
+			name: "changing flavor to " + ch.Flavor,
+			done: func(e *ProxyEntry) bool { return e.Proxy.FlavorRef == ch.Flavor },
+			send: func(ctx context.Context, _ *ProxyEntry) (string, error) {
+				return c.changeFlavor(ctx, instanceID, proxyID, ch.Flavor, false)
+			},
+		})
+	}
+	if ch.NodeNum > 0 {
+		steps = append(steps, updateStep{
+			name: fmt.Sprintf("changing node_num to %d", ch.NodeNum),
+			done: func(e *ProxyEntry) bool { return int(e.Proxy.NodeNum) == ch.NodeNum },
+			send: func(ctx context.Context, e *ProxyEntry) (string, error) {
+				// Add and remove take a difference, not a target: it comes
+				// from the stable read just made, never from state.
+				have := int(e.Proxy.NodeNum)
+				if ch.NodeNum > have {
+					return c.addNodes(ctx, instanceID, proxyID, ch.NodeNum-have, false)
+				}
+				return c.removeNodes(ctx, instanceID, proxyID, have-ch.NodeNum, false)
+			},
+		})
+	}
+	if ch.Name != "" {
+		steps = append(steps, updateStep{
+			name: fmt.Sprintf("renaming to %q", ch.Name),
+			done: func(e *ProxyEntry) bool { return e.Proxy.Name == ch.Name },
+			send: func(ctx context.Context, _ *ProxyEntry) (string, error) {
+				return "", c.Rename(ctx, instanceID, proxyID, ch.Name)
+			},
+		})
+	}
+	if ch.Port > 0 {
+		steps = append(steps, updateStep{
+			name: fmt.Sprintf("changing port to %d", ch.Port),
+			done: func(e *ProxyEntry) bool { return int(e.Proxy.Port) == ch.Port },
+			send: func(ctx context.Context, _ *ProxyEntry) (string, error) {
+				return c.changePort(ctx, instanceID, proxyID, ch.Port, false)
+			},
+		})
+	}
+	if ch.RouteMode != nil {
+		mode := *ch.RouteMode
+		steps = append(steps, updateStep{
+			name: fmt.Sprintf("changing route_mode to %d", mode),
+			done: func(e *ProxyEntry) bool { return e.Proxy.RouteMode != nil && int(*e.Proxy.RouteMode) == mode },
+			send: func(ctx context.Context, e *ProxyEntry) (string, error) {
+				return c.setRouteMode(ctx, instanceID, proxyID, mode, e)
+			},
+		})
+	}
+	if len(ch.Weights) > 0 {
+		steps = append(steps, updateStep{
+			name: "changing read weights",
+			done: func(e *ProxyEntry) bool { return weightsMatch(e, ch.Weights) },
+			send: func(ctx context.Context, e *ProxyEntry) (string, error) {
+				return c.setReadWeights(ctx, instanceID, proxyID, SplitWeights(e, ch.Weights), false)
+			},
+		})
+	}
+	return steps
+}
+
+// RouteModeRefusedError is the API refusing a load-balancing route mode,
+// with what the proxy says about its support for it.
+type RouteModeRefusedError struct {
+	Mode int
+	// BalanceRouteModeEnabled is the proxy's balance_route_mode_enabled;
+	// nil when the API did not report it.
+	BalanceRouteModeEnabled *bool
+	Err                     error
+}
+
+func (e *RouteModeRefusedError) Error() string {
+	support := "the API does not report balance_route_mode_enabled for this proxy"
+	if e.BalanceRouteModeEnabled != nil {
+		support = fmt.Sprintf("the proxy reports balance_route_mode_enabled = %t", *e.BalanceRouteModeEnabled)
+	}
+	if e.Err == nil {
+		return fmt.Sprintf("route_mode %d (load balancing) is not supported by this proxy's kernel: %s; upgrade the proxy kernel or use route_mode 0", e.Mode, support)
+	}
+	return fmt.Sprintf("route_mode %d refused (%s): %v", e.Mode, support, e.Err)
+}
+
+func (e *RouteModeRefusedError) Unwrap() error { return e.Err }
+
+func (c *Client) setRouteMode(ctx context.Context, instanceID, proxyID string, mode int, e *ProxyEntry) (string, error) {
+	lb := e.Proxy.BalanceRouteModeEnabled
+	w, balanced := MasterWeightForRouteMode(mode)
+	if balanced && lb != nil && !*lb {
+		return "", &RouteModeRefusedError{Mode: mode, BalanceRouteModeEnabled: lb}
+	}
+	req := RouteModeRequest{RouteMode: mode}
+	if balanced {
+		req.MasterWeight = &w
+	}
+	jobID, err := c.setRouteModeCall(ctx, instanceID, proxyID, req, false)
+	var api *APIError
+	if balanced && errors.As(err, &api) && !IsBusy(err) && api.Status >= 400 && api.Status < 500 && !IsAuth(err) && !IsThrottled(err) {
+		return jobID, &RouteModeRefusedError{Mode: mode, BalanceRouteModeEnabled: lb, Err: err}
+	}
+	return jobID, err
+}
+
+// SplitWeights turns weights by node ID into the weight call's body: the
+// master's weight as master_weight, the rest as readonly_nodes.
+func SplitWeights(e *ProxyEntry, ws []NodeWeight) WeightRequest {
+	var req WeightRequest
+	for _, w := range ws {
+		v := w.Weight
+		if e.MasterNode != nil && e.MasterNode.ID != "" && w.ID == e.MasterNode.ID {
+			req.MasterWeight = &v
+			continue
+		}
+		req.ReadonlyNodes = append(req.ReadonlyNodes, NodeWeight{ID: w.ID, Weight: v})
+	}
+	return req
+}
+
+func weightsMatch(e *ProxyEntry, ws []NodeWeight) bool {
+	have := map[string]int{}
+	for _, n := range e.DBNodes() {
+		have[n.ID] = int(n.Weight)
+	}
+	for _, w := range ws {
+		if v, ok := have[w.ID]; !ok || v != w.Weight {
+			return false
+		}
+	}
+	return true
+}
+
+// DBNodes returns the database nodes of an entry that carry an ID: the
+// master first, then the read replicas. A node without an ID cannot be
+// given a weight, so it is left out.
+func (e *ProxyEntry) DBNodes() []DBNode {
+	var out []DBNode
+	if e.MasterNode != nil && e.MasterNode.ID != "" {
+		out = append(out, *e.MasterNode)
+	}
+	for _, n := range e.ReadonlyNodes {
+		if n.ID != "" {
+			out = append(out, n)
+		}
+	}
+	return out
+}
