@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -55,6 +56,11 @@ func (m *proxyInstanceModel) createRequest(ctx context.Context) (taurusdb.Create
 		ProxyMode: m.ProxyMode.ValueString(),
 		SubnetID:  m.SubnetID.ValueString(),
 	}
+	if req.ProxyName == "" {
+		// The new proxy is found in the list by its name: one nobody
+		// else uses makes that certain. It becomes the computed name.
+		req.ProxyName = taurusdb.NewProxyName()
+	}
 	if !m.RouteMode.IsNull() && !m.RouteMode.IsUnknown() {
 		v := int(m.RouteMode.ValueInt64())
 		req.RouteMode = &v
@@ -67,6 +73,37 @@ func (m *proxyInstanceModel) createRequest(ctx context.Context) (taurusdb.Create
 		}
 	}
 	return req, diags
+}
+
+// updateChanges expands the difference between plan and state into the
+// targets of an update. Only settings that differ are sent; the client
+// compares each with a fresh read before changing it.
+func updateChanges(ctx context.Context, plan, state *proxyInstanceModel) (taurusdb.ProxyChanges, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	var ch taurusdb.ProxyChanges
+	known := func(v attr.Value) bool { return !v.IsNull() && !v.IsUnknown() }
+	if !plan.Flavor.Equal(state.Flavor) {
+		ch.Flavor = plan.Flavor.ValueString()
+	}
+	if !plan.NodeNum.Equal(state.NodeNum) {
+		ch.NodeNum = int(plan.NodeNum.ValueInt64())
+	}
+	if known(plan.Name) && !plan.Name.Equal(state.Name) {
+		ch.Name = plan.Name.ValueString()
+	}
+	if known(plan.Port) && !plan.Port.Equal(state.Port) {
+		ch.Port = int(plan.Port.ValueInt64())
+	}
+	if known(plan.RouteMode) && !plan.RouteMode.Equal(state.RouteMode) {
+		v := int(plan.RouteMode.ValueInt64())
+		ch.RouteMode = &v
+	}
+	if known(plan.NodesReadWeight) && !plan.NodesReadWeight.Equal(state.NodesReadWeight) {
+		for _, w := range listOrNil[weightModel](ctx, plan.NodesReadWeight, &diags) {
+			ch.Weights = append(ch.Weights, taurusdb.NodeWeight{ID: w.ID.ValueString(), Weight: int(w.Weight.ValueInt64())})
+		}
+	}
+	return ch, diags
 }
 
 // fromAPI flattens a list entry into the model. order, when given, is the
@@ -96,7 +133,11 @@ func (m *proxyInstanceModel) fromAPI(ctx context.Context, e *taurusdb.ProxyEntry
 	} else if m.RouteMode.IsUnknown() {
 		m.RouteMode = types.Int64Null()
 	}
-	if m.ProxyMode.IsUnknown() {
+	// The API reports the mode as proxy.type; older versions did not, and
+	// then the configured or prior value stands.
+	if p.Type != "" {
+		m.ProxyMode = types.StringValue(p.Type)
+	} else if m.ProxyMode.IsUnknown() {
 		m.ProxyMode = types.StringNull()
 	}
 
@@ -106,10 +147,7 @@ func (m *proxyInstanceModel) fromAPI(ctx context.Context, e *taurusdb.ProxyEntry
 		weights[n.ID] = int64(n.Weight)
 		all = append(all, weightModel{ID: types.StringValue(n.ID), Weight: types.Int64Value(int64(n.Weight))})
 	}
-	if e.MasterNode != nil && e.MasterNode.ID != "" {
-		addNode(*e.MasterNode)
-	}
-	for _, n := range e.ReadonlyNodes {
+	for _, n := range e.DBNodes() {
 		addNode(n)
 	}
 	out := all
@@ -136,9 +174,9 @@ func (m *proxyInstanceModel) fromAPI(ctx context.Context, e *taurusdb.ProxyEntry
 	return diags
 }
 
-// proxyModePlanModifier plans "readwrite" for a new proxy when proxy_mode is
-// not configured, and otherwise keeps the state's value: the API never
-// reports the mode, so nothing else could fill it.
+// proxyModePlanModifier plans "readwrite" (the API's default) for a new
+// proxy when proxy_mode is not configured, and otherwise keeps the state's
+// value, which Read takes from proxy.type.
 type proxyModePlanModifier struct{}
 
 func (proxyModePlanModifier) Description(context.Context) string {
@@ -160,8 +198,10 @@ func (proxyModePlanModifier) PlanModifyString(_ context.Context, req planmodifie
 	resp.PlanValue = req.StateValue
 }
 
-// proxyModeRequiresReplace replaces the proxy when its mode changes, except
-// when the old mode is unknown to us (an imported proxy): recording the
+// proxyModeRequiresReplace replaces the proxy when its mode changes. Read
+// fills the mode from proxy.type, so after an import a configuration that
+// disagrees with the real mode plans a replacement. An API that does not
+// report the mode leaves it null in state after an import: recording the
 // configured mode then must not destroy a working proxy.
 func proxyModeRequiresReplace(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
 	resp.RequiresReplace = !req.StateValue.IsNull() && !req.PlanValue.IsUnknown() && !req.PlanValue.Equal(req.StateValue)

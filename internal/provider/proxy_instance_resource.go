@@ -43,9 +43,9 @@ const (
 	// readTimeout bounds a refresh, which has no user-set timeout, so that
 	// retries after throttling cannot hold a plan forever.
 	readTimeout = 5 * time.Minute
-	// lostCreateLookup bounds the one proxy-list lookup made after a create
-	// request was cut off by the timeout or Ctrl-C.
-	lostCreateLookup = 15 * time.Second
+	// detachedRead bounds the read that records what an update did after
+	// its timeout or a Ctrl-C ended it.
+	detachedRead = 15 * time.Second
 )
 
 // NewProxyInstanceResource is the taurusdb_proxy_instance resource.
@@ -84,7 +84,7 @@ func (r *proxyInstanceResource) Schema(ctx context.Context, _ resource.SchemaReq
 			"name": schema.StringAttribute{Optional: true, Computed: true, MarkdownDescription: "Proxy name: 4 to 64 characters, starting with a letter; letters, digits, `-` and `_`. Changed in place.",
 				Validators: []validator.String{proxyNameValidator()}, PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
 			"proxy_mode": schema.StringAttribute{Optional: true, Computed: true, MarkdownDescription: "`readwrite` (default) or `readonly`. Changing it replaces the proxy. " +
-				"The API does not report it, so it is kept from configuration; after an import, setting it does not replace the proxy.",
+				"Read back from the API's `proxy.type`, so an imported proxy records its real mode and a configuration that disagrees plans a replacement.",
 				Validators:    []validator.String{stringvalidator.OneOf("readwrite", "readonly")},
 				PlanModifiers: []planmodifier.String{proxyModePlanModifier{}, stringplanmodifier.RequiresReplaceIf(proxyModeRequiresReplace, "Changing proxy_mode replaces the proxy.", "Changing `proxy_mode` replaces the proxy.")}},
 			"port": schema.Int64Attribute{Optional: true, Computed: true, MarkdownDescription: "Port the proxy listens on. Changed in place.",
@@ -97,13 +97,15 @@ func (r *proxyInstanceResource) Schema(ctx context.Context, _ resource.SchemaReq
 					"weight": schema.Int64Attribute{Required: true, MarkdownDescription: "Read weight, 0 to 1000.",
 						Validators: []validator.Int64{int64validator.Between(0, 1000)}},
 				}},
-				Validators:    []validator.List{listvalidator.SizeAtLeast(1)},
+				Validators:    []validator.List{listvalidator.SizeAtLeast(1), uniqueWeightIDs{}},
 				PlanModifiers: []planmodifier.List{listplanmodifier.UseStateForUnknown()}},
 			"subnet_id": schema.StringAttribute{Optional: true, Computed: true, MarkdownDescription: "Subnet of the proxy's address. Changing it replaces the proxy.",
 				PlanModifiers: []planmodifier.String{keepPrior{}, stringplanmodifier.RequiresReplaceIfConfigured()}},
-			"route_mode": schema.Int64Attribute{Optional: true, Computed: true, MarkdownDescription: "Routing policy: `0` weighted, `1` load-based, `2` fewest connections. Changing it replaces the proxy.",
+			"route_mode": schema.Int64Attribute{Optional: true, Computed: true, MarkdownDescription: "Routing policy: `0` weighted by `nodes_read_weight`; " +
+				"`1` load balancing, the primary takes no reads; `2` load balancing, the primary takes reads. Changed in place. " +
+				"Modes `1` and `2` need a proxy kernel that supports them (`balance_route_mode_enabled` in the API); others refuse them.",
 				Validators:    []validator.Int64{int64validator.Between(0, 2)},
-				PlanModifiers: []planmodifier.Int64{keepPrior{}, int64planmodifier.RequiresReplaceIfConfigured()}},
+				PlanModifiers: []planmodifier.Int64{keepPrior{}}},
 			"address": schema.StringAttribute{Computed: true, MarkdownDescription: "Private address of the proxy.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
 			"status": schema.StringAttribute{Computed: true, MarkdownDescription: "Proxy status reported by the API, such as `ACTIVE`."},
@@ -181,44 +183,68 @@ func (r *proxyInstanceResource) Create(ctx context.Context, req resource.CreateR
 	}
 	ctx, release, err := begin(ctx, c, instanceID, timeout)
 	if err != nil {
-		resp.Diagnostics.AddError("creating TaurusDB proxy", opDetail(instanceID, "", "", err, "Raise timeouts.create or apply again."))
+		resp.Diagnostics.AddError(createSummary(instanceID, ""), opDetail(instanceID, "", "", err,
+			"Other operations of this provider on the instance outlasted timeouts.create; nothing was created. Raise timeouts.create or apply again."))
 		return
 	}
 	defer release()
 
-	proxyID, jobID, err := createProxy(ctx, c, instanceID, body)
-	if proxyID != "" {
+	recorded := func(proxyID string) {
 		// Record the ID before anything else can fail, so the proxy is
-		// never lost from state: if the wait below fails, Terraform keeps
-		// it as tainted and the next apply replaces or deletes it.
+		// never lost from state: if the wait fails, Terraform keeps it as
+		// tainted and the next apply replaces or deletes it.
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), proxyID)...)
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("instance_id"), instanceID)...)
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), body.ProxyName)...)
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("timeouts"), plan.Timeouts)...)
 		resp.Diagnostics.Append(resp.Identity.Set(ctx, identityModel{InstanceID: plan.InstanceID, ID: types.StringValue(proxyID)})...)
 	}
+	created, err := c.CreateAndIdentify(ctx, instanceID, body, recorded)
 	if err != nil {
-		resp.Diagnostics.AddError("creating TaurusDB proxy", opDetail(instanceID, proxyID, jobID, err, createNextStep(err, proxyID)))
+		var ce *taurusdb.CreateError
+		proxyID, jobID := "", ""
+		if errors.As(err, &ce) {
+			proxyID, jobID = ce.ProxyID, ce.JobID
+		}
+		resp.Diagnostics.AddError(createSummary(instanceID, proxyID), opDetail(instanceID, proxyID, jobID, err, createNextStep(err, body.ProxyName)))
 		return
 	}
-	entry, err := c.WaitProxyStable(ctx, instanceID, proxyID)
-	if err == nil && !plan.Port.IsUnknown() && !plan.Port.IsNull() && int64(entry.Proxy.Port) != plan.Port.ValueInt64() {
-		// The create call takes no port: set it in a second step.
-		jobID, err = c.ChangePort(ctx, instanceID, proxyID, int(plan.Port.ValueInt64()))
-		if err == nil && jobID != "" {
-			_, err = c.WaitJob(ctx, jobID)
-		}
-		if err == nil {
-			entry, err = c.FindProxy(ctx, instanceID, proxyID)
-		}
+	proxyID := created.ProxyID
+	var changes taurusdb.ProxyChanges
+	if !plan.Port.IsUnknown() && !plan.Port.IsNull() {
+		// The create call takes no port: set it in a second step (a no-op
+		// when the proxy already listens there).
+		changes.Port = int(plan.Port.ValueInt64())
+	}
+	err = c.UpdateProxy(ctx, instanceID, proxyID, changes)
+	var entry *taurusdb.ProxyEntry
+	if err == nil {
+		entry, err = c.FindProxy(ctx, instanceID, proxyID)
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("reading TaurusDB proxy after create", opDetail(instanceID, proxyID, jobID, err,
+		resp.Diagnostics.AddError(createSummary(instanceID, proxyID), opDetail(instanceID, proxyID, stepJob(err), err,
 			"The proxy exists and is kept in state as tainted: the next terraform apply replaces it. To keep it instead, run terraform untaint on this resource once it is ACTIVE; raise timeouts.create if it needs longer."))
 		return
 	}
 	state := plan
 	resp.Diagnostics.Append(state.fromAPI(ctx, entry, listOrNil[weightModel](ctx, plan.NodesReadWeight, &resp.Diagnostics))...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func createSummary(instanceID, proxyID string) string {
+	if proxyID != "" {
+		return fmt.Sprintf("creating TaurusDB proxy (%s)", proxyID)
+	}
+	return fmt.Sprintf("creating TaurusDB proxy on instance (%s)", instanceID)
+}
+
+// stepJob is the job of a failed update step, if any.
+func stepJob(err error) string {
+	var se *taurusdb.StepError
+	if errors.As(err, &se) {
+		return se.JobID
+	}
+	return ""
 }
 
 // begin bounds ctx by the operation's timeout and takes the instance lock
@@ -233,151 +259,36 @@ func begin(ctx context.Context, c *taurusdb.Client, instanceID string, timeout t
 	return ctx, func() { unlock(); cancel() }, nil
 }
 
-// createProxy enables a proxy and learns its ID by comparing the instance's
-// proxy list before and after: the API does not return the ID, and taking
-// "the proxy in ENABLING PROXY" picks the wrong one when two are created at
-// once. The instance lock makes this process's own creates sequential; a
-// second new proxy can only come from elsewhere, and is reported, not guessed.
-func createProxy(ctx context.Context, c *taurusdb.Client, instanceID string, body taurusdb.CreateProxyRequest) (proxyID, jobID string, err error) {
-	before, err := c.ListProxies(ctx, instanceID)
-	if err != nil {
-		return "", "", err
-	}
-	known := map[string]bool{}
-	for _, e := range before {
-		known[e.Proxy.PoolID] = true
-	}
-	for attempt := 0; ; attempt++ {
-		// Only the first POST waits out a busy instance. A resend that
-		// finds the instance busy is most likely looking at the job of
-		// our own earlier POST, whose answer was lost: waiting that job
-		// out and sending again would create a second proxy.
-		jobID, err = c.CreateProxy(ctx, instanceID, body, attempt == 0)
-		if err == nil {
-			break
-		}
-		if !taurusdb.MayHaveSucceeded(err) && (attempt == 0 || !taurusdb.IsBusy(err)) {
-			return "", "", err
-		}
-		// The request may have been carried out although the answer was
-		// lost. Look before sending it again, for a while, since a new
-		// proxy may take a moment to be listed.
-		tflog.Warn(ctx, "create answer lost or instance busy; watching the proxy list before sending again", map[string]any{"instance_id": instanceID, "error": err.Error()})
-		id, found, lerr := watchForNewProxy(ctx, c, instanceID, known, body.ProxyName)
-		if lerr != nil {
-			return "", "", fmt.Errorf("%w; then listing proxies to see whether it was created: %w", err, lerr)
-		}
-		if found {
-			// Created without a job ID to wait on: wait on the proxy's
-			// status instead (WaitProxyStable below).
-			return id, "", nil
-		}
-		if attempt >= 3 || ctx.Err() != nil {
-			return "", "", err
-		}
-	}
-	// Learn the ID as early as possible: the list usually shows the new
-	// proxy in ENABLING PROXY right away. A failed look is not fatal here:
-	// the job ID is known and the look is repeated after the wait.
-	id, found, err := newProxyID(ctx, c, instanceID, known, body.ProxyName)
-	if err != nil {
-		tflog.Warn(ctx, "listing proxies after create failed; looking again after the job", map[string]any{"instance_id": instanceID, "job_id": jobID, "error": err.Error()})
-	}
-	_, werr := c.WaitJob(ctx, jobID)
-	if !found {
-		// Detached, so a timeout or Ctrl-C during the wait does not keep
-		// us from recording a proxy that exists.
-		lookCtx, cancel := detached(ctx)
-		defer cancel()
-		id, found, err = newProxyID(lookCtx, c, instanceID, known, body.ProxyName)
-		if err != nil {
-			return "", jobID, errors.Join(werr, err)
-		}
-		if !found && werr == nil {
-			return "", jobID, fmt.Errorf("job %s completed but no new proxy appeared on instance %s", jobID, instanceID)
-		}
-	}
-	return id, jobID, werr
-}
-
-// detached returns a short context that survives the end of ctx, for the
-// one look that records a proxy in state after the operation's own time ran
-// out: a proxy that exists but is missing from state would be orphaned.
-func detached(ctx context.Context) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(context.WithoutCancel(ctx), lostCreateLookup)
-}
-
-// watchForNewProxy looks for a proxy created by a POST whose answer was lost,
-// for up to the client's lost-answer window. After the operation's context
-// ended it still looks once, on a detached context.
-func watchForNewProxy(ctx context.Context, c *taurusdb.Client, instanceID string, known map[string]bool, name string) (string, bool, error) {
-	if ctx.Err() != nil {
-		lookCtx, cancel := detached(ctx)
-		defer cancel()
-		return newProxyID(lookCtx, c, instanceID, known, name)
-	}
-	clk := c.Clock()
-	deadline := clk.Now().Add(c.LostAnswerWindow())
-	for {
-		id, found, err := newProxyID(ctx, c, instanceID, known, name)
-		if err != nil || found || !clk.Now().Before(deadline) {
-			return id, found, err
-		}
-		if clk.Sleep(ctx, c.LostAnswerPoll()) != nil {
-			lookCtx, cancel := detached(ctx)
-			defer cancel()
-			return newProxyID(lookCtx, c, instanceID, known, name)
-		}
-	}
-}
-
-// newProxyID finds the one proxy that was not in known. It is an error when
-// more than one candidate exists.
-func newProxyID(ctx context.Context, c *taurusdb.Client, instanceID string, known map[string]bool, name string) (string, bool, error) {
-	list, err := c.ListProxies(ctx, instanceID)
-	if err != nil {
-		return "", false, err
-	}
-	var cands []string
-	for _, e := range list {
-		if known[e.Proxy.PoolID] || e.Proxy.Status == taurusdb.ProxyDeleted {
-			continue
-		}
-		if name != "" && e.Proxy.Name != "" && e.Proxy.Name != name {
-			continue
-		}
-		cands = append(cands, e.Proxy.PoolID)
-	}
-	switch len(cands) {
-	case 0:
-		return "", false, nil
-	case 1:
-		return cands[0], true, nil
-	}
-	return "", false, fmt.Errorf("more than one new proxy appeared on instance %s while this one was created (%s); something else is creating proxies there. "+
-		"Find the right one in the console and adopt it with terraform import (ID <instance_id>/<proxy_id>)", instanceID, strings.Join(cands, ", "))
-}
-
-func createNextStep(err error, proxyID string) string {
+// createNextStep says what is true after a failed create, and what to do.
+func createNextStep(err error, name string) string {
+	var ce *taurusdb.CreateError
 	var failed *taurusdb.JobFailedError
 	var timeout *taurusdb.JobTimeoutError
+	errors.As(err, &ce)
 	switch {
-	case errors.As(err, &failed) && proxyID != "":
-		return "The proxy is kept in state as tainted. If the API rolled it back, the next refresh drops it; otherwise the next terraform apply deletes and recreates it."
-	case errors.As(err, &failed):
-		return "Fix the cause above and run terraform apply again."
-	case errors.As(err, &timeout):
-		return "The proxy is still being enabled and is kept in state as tainted. Raise timeouts.create, or wait and run terraform apply again."
 	case taurusdb.IsAuth(err):
-		return "Check the provider's credentials; authentication failures are not retried."
-	case proxyID != "":
-		// The proxy exists and its ID is in state (say the job poll
-		// failed): the next apply replaces it rather than searching for it,
-		// so the generic advice below would mislead.
-		return "The proxy exists and is kept in state as tainted; the next terraform apply replaces it. " +
-			"To keep it instead, run terraform untaint on this resource once the proxy is ACTIVE."
+		return "Check the provider's credentials; authentication failures are not retried. Nothing was created."
+	case ce != nil && ce.ProxyID != "" && errors.As(err, &failed):
+		return fmt.Sprintf("The proxy %s was recorded in state as tainted. If the API rolled it back, the next refresh drops it; otherwise the next terraform apply deletes and recreates it.", ce.ProxyID)
+	case ce != nil && ce.ProxyID != "" && errors.As(err, &timeout):
+		return fmt.Sprintf("The proxy %s exists, is still being enabled and is recorded in state as tainted. Raise timeouts.create, or wait and run terraform apply again (it replaces the tainted proxy; run terraform untaint first to keep it).", ce.ProxyID)
+	case ce != nil && ce.ProxyID != "":
+		return fmt.Sprintf("The proxy %s exists and is recorded in state as tainted; the next terraform apply replaces it. "+
+			"To keep it instead, run terraform untaint on this resource once the proxy is ACTIVE.", ce.ProxyID)
+	case ce != nil && len(ce.Candidates) > 0:
+		return fmt.Sprintf("A proxy was probably created, but it cannot be told which of these it is: %s. Nothing was recorded in state. "+
+			"Find the right one in the console and adopt it with terraform import (ID %s/<proxy_id>), or delete the ones nobody owns; applying again without that creates another proxy.",
+			strings.Join(ce.Candidates, ", "), ce.InstanceID)
+	case ce != nil && ce.NothingCreated && taurusdb.IsBusy(err):
+		return "The instance stayed busy with another operation until timeouts.create; nothing was created. Run terraform apply again once that operation is done, or raise timeouts.create."
+	case ce != nil && ce.NothingCreated, errors.As(err, &failed):
+		return "Nothing was created. Fix the cause above and run terraform apply again."
+	case ce != nil:
+		return fmt.Sprintf("The create request may have been carried out although its answer was lost, but no new proxy named %q was listed on instance %s in time; nothing was recorded in state. "+
+			"Check the instance's proxies: if one named %q appears, adopt it with terraform import (ID %s/<proxy_id>) instead of applying again, which would create a second proxy.",
+			name, ce.InstanceID, name, ce.InstanceID)
 	}
-	return "Run terraform apply again; it checks for a proxy created by this attempt before creating another."
+	return "Run terraform apply again."
 }
 
 func (r *proxyInstanceResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -404,7 +315,7 @@ func (r *proxyInstanceResource) Read(ctx context.Context, req resource.ReadReque
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("reading TaurusDB proxy", opDetail(instanceID, proxyID, "", err, "The state is unchanged; run the command again."))
+		resp.Diagnostics.AddError(fmt.Sprintf("reading TaurusDB proxy (%s)", proxyID), opDetail(instanceID, proxyID, "", err, "The state is unchanged; run the command again."))
 		return
 	}
 	resp.Diagnostics.Append(state.fromAPI(ctx, entry, listOrNil[weightModel](ctx, state.NodesReadWeight, &resp.Diagnostics))...)
@@ -428,24 +339,32 @@ func (r *proxyInstanceResource) Update(ctx context.Context, req resource.UpdateR
 	instanceID, proxyID := state.InstanceID.ValueString(), state.ID.ValueString()
 	ctx, release, err := begin(ctx, c, instanceID, timeout)
 	if err != nil {
-		resp.Diagnostics.AddError("updating TaurusDB proxy", opDetail(instanceID, proxyID, "", err, "Raise timeouts.update or apply again."))
+		resp.Diagnostics.AddError(fmt.Sprintf("updating TaurusDB proxy (%s)", proxyID), opDetail(instanceID, proxyID, "", err,
+			"Other operations of this provider on the instance outlasted timeouts.update; nothing was changed. Raise timeouts.update or apply again."))
 		return
 	}
 	defer release()
 
-	jobID, err := applyUpdates(ctx, c, instanceID, proxyID, &plan, &state)
+	changes, d := updateChanges(ctx, &plan, &state)
+	resp.Diagnostics.Append(d...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	err = c.UpdateProxy(ctx, instanceID, proxyID, changes)
 	// Read back whatever happened, also after a failure (on a detached
 	// context if the timeout ended the update), so state records the
 	// changes that did complete and the next plan shows only the rest.
 	readCtx := ctx
 	if ctx.Err() != nil {
 		var cancelRead context.CancelFunc
-		readCtx, cancelRead = detached(ctx)
+		readCtx, cancelRead = context.WithTimeout(context.WithoutCancel(ctx), detachedRead)
 		defer cancelRead()
 	}
 	entry, rerr := c.FindProxy(readCtx, instanceID, proxyID)
+	summary := fmt.Sprintf("updating TaurusDB proxy (%s)", proxyID)
 	if err != nil {
-		resp.Diagnostics.AddError("updating TaurusDB proxy", opDetail(instanceID, proxyID, jobID, err, "Changes made before this error are kept; fix the cause and run terraform apply again."))
+		resp.Diagnostics.AddError(summary, opDetail(instanceID, proxyID, stepJob(err), err,
+			"Changes made before this error are kept in state (the order is "+strings.Join(taurusdb.UpdateOrder, ", ")+"); fix the cause and run terraform apply again: it sends only the rest."))
 		if rerr == nil {
 			resp.Diagnostics.Append(state.fromAPI(ctx, entry, listOrNil[weightModel](ctx, state.NodesReadWeight, &resp.Diagnostics))...)
 			resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
@@ -453,95 +372,12 @@ func (r *proxyInstanceResource) Update(ctx context.Context, req resource.UpdateR
 		return
 	}
 	if rerr != nil {
-		resp.Diagnostics.AddError("reading TaurusDB proxy after update", opDetail(instanceID, proxyID, "", rerr, "Run terraform apply again to refresh it."))
+		resp.Diagnostics.AddError(summary, opDetail(instanceID, proxyID, "", rerr, "The changes were made, but reading the proxy afterwards failed. Run terraform apply again to refresh it."))
 		return
 	}
 	resp.Diagnostics.Append(plan.fromAPI(ctx, entry, listOrNil[weightModel](ctx, plan.NodesReadWeight, &resp.Diagnostics))...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(resp.Identity.Set(ctx, identityModel{InstanceID: plan.InstanceID, ID: plan.ID})...)
-}
-
-// applyUpdates makes each in-place change in turn and waits for its job. It
-// returns the job ID of the step that failed, if any.
-func applyUpdates(ctx context.Context, c *taurusdb.Client, instanceID, proxyID string, plan, state *proxyInstanceModel) (string, error) {
-	wait := func(what, jobID string, err error) (string, error) {
-		if err != nil {
-			return jobID, fmt.Errorf("%s: %w", what, err)
-		}
-		if jobID == "" {
-			return "", nil
-		}
-		if _, err := c.WaitJob(ctx, jobID); err != nil {
-			return jobID, fmt.Errorf("%s: %w", what, err)
-		}
-		return "", nil
-	}
-	if !plan.Flavor.Equal(state.Flavor) {
-		id, err := c.ChangeFlavor(ctx, instanceID, proxyID, plan.Flavor.ValueString())
-		if jid, err := wait("changing flavor to "+plan.Flavor.ValueString(), id, err); err != nil {
-			return jid, err
-		}
-	}
-	if want, have := plan.NodeNum.ValueInt64(), state.NodeNum.ValueInt64(); want != have {
-		// Add and remove take a difference, not a target: take it from
-		// the API, since state may be stale after an earlier timeout.
-		if cur, err := c.FindProxy(ctx, instanceID, proxyID); err == nil {
-			have = int64(cur.Proxy.NodeNum)
-		}
-		var id string
-		var err error
-		switch {
-		case want == have:
-		case want > have:
-			id, err = c.AddNodes(ctx, instanceID, proxyID, int(want-have))
-		default:
-			id, err = c.RemoveNodes(ctx, instanceID, proxyID, int(have-want))
-		}
-		if jid, err := wait(fmt.Sprintf("changing node_num from %d to %d", have, want), id, err); err != nil {
-			return jid, err
-		}
-	}
-	if !plan.Name.IsUnknown() && !plan.Name.IsNull() && !plan.Name.Equal(state.Name) {
-		if err := c.Rename(ctx, instanceID, proxyID, plan.Name.ValueString()); err != nil {
-			return "", fmt.Errorf("renaming to %q: %w", plan.Name.ValueString(), err)
-		}
-	}
-	if !plan.Port.IsUnknown() && !plan.Port.IsNull() && !plan.Port.Equal(state.Port) {
-		id, err := c.ChangePort(ctx, instanceID, proxyID, int(plan.Port.ValueInt64()))
-		if jid, err := wait(fmt.Sprintf("changing port to %d", plan.Port.ValueInt64()), id, err); err != nil {
-			return jid, err
-		}
-	}
-	if !plan.NodesReadWeight.IsUnknown() && !plan.NodesReadWeight.IsNull() && !plan.NodesReadWeight.Equal(state.NodesReadWeight) {
-		var ws []weightModel
-		if d := plan.NodesReadWeight.ElementsAs(ctx, &ws, false); d.HasError() {
-			return "", fmt.Errorf("reading nodes_read_weight from the plan")
-		}
-		entry, err := c.FindProxy(ctx, instanceID, proxyID)
-		if err != nil {
-			return "", fmt.Errorf("reading the proxy before changing weights: %w", err)
-		}
-		id, err := c.SetReadWeights(ctx, instanceID, proxyID, weightRequest(entry, ws))
-		if jid, err := wait("changing read weights", id, err); err != nil {
-			return jid, err
-		}
-	}
-	return "", nil
-}
-
-// weightRequest splits the configured weights into the master's and the read
-// replicas' as the API wants them.
-func weightRequest(entry *taurusdb.ProxyEntry, ws []weightModel) taurusdb.WeightRequest {
-	var req taurusdb.WeightRequest
-	for _, w := range ws {
-		v := int(w.Weight.ValueInt64())
-		if entry.MasterNode != nil && w.ID.ValueString() == entry.MasterNode.ID {
-			req.MasterWeight = &v
-			continue
-		}
-		req.ReadonlyNodes = append(req.ReadonlyNodes, taurusdb.NodeWeight{ID: w.ID.ValueString(), Weight: v})
-	}
-	return req
 }
 
 func (r *proxyInstanceResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -559,47 +395,18 @@ func (r *proxyInstanceResource) Delete(ctx context.Context, req resource.DeleteR
 	instanceID, proxyID := state.InstanceID.ValueString(), state.ID.ValueString()
 	ctx, release, err := begin(ctx, c, instanceID, timeout)
 	if err != nil {
-		resp.Diagnostics.AddError("deleting TaurusDB proxy", opDetail(instanceID, proxyID, "", err, deleteNextStep(err)))
+		resp.Diagnostics.AddError(fmt.Sprintf("deleting TaurusDB proxy (%s)", proxyID), opDetail(instanceID, proxyID, "", err,
+			"Other operations of this provider on the instance outlasted timeouts.delete, so the delete was never sent; the proxy is kept in state. "+
+				"Run terraform destroy again, or raise timeouts.delete."))
 		return
 	}
 	defer release()
-	jobID, err := deleteProxy(ctx, c, instanceID, proxyID)
+	jobID, err := c.DeleteAndWait(ctx, instanceID, proxyID)
 	if err != nil {
 		// Returning an error keeps the resource in state, so a later
 		// destroy can try again.
-		resp.Diagnostics.AddError("deleting TaurusDB proxy", opDetail(instanceID, proxyID, jobID, err, deleteNextStep(err)))
+		resp.Diagnostics.AddError(fmt.Sprintf("deleting TaurusDB proxy (%s)", proxyID), opDetail(instanceID, proxyID, jobID, err, deleteNextStep(err)))
 	}
-}
-
-// deleteProxy disables exactly the stored proxy and returns when it is gone:
-// the job completed and the proxy left the list. A proxy or instance that is
-// already gone counts as deleted.
-func deleteProxy(ctx context.Context, c *taurusdb.Client, instanceID, proxyID string) (string, error) {
-	tflog.Info(ctx, "deleting TaurusDB proxy", map[string]any{"instance_id": instanceID, "proxy_id": proxyID})
-	jobID, err := c.DeleteProxy(ctx, instanceID, proxyID)
-	switch {
-	case taurusdb.IsNotFound(err):
-		tflog.Info(ctx, "TaurusDB proxy already gone", map[string]any{"instance_id": instanceID, "proxy_id": proxyID})
-		return "", nil
-	case err != nil:
-		// The API may refuse a second delete of a proxy that is already
-		// being disabled: then wait for it to disappear rather than fail.
-		entry, ferr := c.FindProxy(ctx, instanceID, proxyID)
-		if taurusdb.IsNotFound(ferr) {
-			return "", nil
-		}
-		if ferr == nil && entry.Proxy.Status == taurusdb.ProxyDisabling {
-			return "", c.WaitProxyGone(ctx, instanceID, proxyID)
-		}
-		return "", err
-	}
-	if _, err := c.WaitJob(ctx, jobID); err != nil {
-		return jobID, err
-	}
-	if err := c.WaitProxyGone(ctx, instanceID, proxyID); err != nil {
-		return jobID, fmt.Errorf("job %s completed, but the proxy is still listed: %w", jobID, err)
-	}
-	return jobID, nil
 }
 
 func deleteNextStep(err error) string {

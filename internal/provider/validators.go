@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"strings"
@@ -50,4 +51,37 @@ func checkIDs(instanceID, proxyID string) error {
 		return fmt.Errorf("proxy ID %q is not 36 letters and digits ending in \"po01\"", proxyID)
 	}
 	return nil
+}
+
+// uniqueWeightIDs rejects a nodes_read_weight list that names a node twice:
+// the API would take one of the two weights, and which one is not said.
+type uniqueWeightIDs struct{}
+
+func (uniqueWeightIDs) Description(context.Context) string {
+	return "each database node may be listed once"
+}
+
+func (v uniqueWeightIDs) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (uniqueWeightIDs) ValidateList(ctx context.Context, req validator.ListRequest, resp *validator.ListResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	var ws []weightModel
+	if d := req.ConfigValue.ElementsAs(ctx, &ws, true); d.HasError() {
+		return
+	}
+	seen := map[string]int{}
+	for i, w := range ws {
+		if w.ID.IsUnknown() || w.ID.IsNull() {
+			continue
+		}
+		id := w.ID.ValueString()
+		if first, dup := seen[id]; dup {
+			resp.Diagnostics.AddAttributeError(req.Path.AtListIndex(i).AtName("id"), "Duplicate node in nodes_read_weight",
+				fmt.Sprintf("Node %q is listed at positions %d and %d; give each database node one weight.", id, first, i))
+			continue
+		}
+		seen[id] = i
+	}
 }
