@@ -50,9 +50,15 @@ const testProject = "0123456789abcdef0123456789abcdef"
 
 func newTestClient(t *testing.T, h http.Handler, mod ...func(*Config)) (*Client, *fakeClock) {
 	t.Helper()
+	return newTestClientWithClock(t, h, newFakeClock(), mod...)
+}
+
+// newTestClientWithClock is newTestClient with a clock the test also reads,
+// for fake servers whose answers change with time.
+func newTestClientWithClock(t *testing.T, h http.Handler, clk *fakeClock, mod ...func(*Config)) (*Client, *fakeClock) {
+	t.Helper()
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	clk := newFakeClock()
 	cfg := Config{Endpoint: srv.URL, ProjectID: testProject, Auth: TokenAuth{Token: "tok"}, MaxRetries: 3, Clock: clk}
 	for _, m := range mod {
 		m(&cfg)
