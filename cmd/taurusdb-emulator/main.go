@@ -68,7 +68,7 @@ Values cannot contain commas.
 type options struct {
 	listen, projectID, token, accessKey, secretKey, securityToken string
 	user, password, domain, instances, logPath                    string
-	allowRemote                                                   bool
+	allowRemote, noBalanceRouteMode                               bool
 	instanceCount, maxProxies                                     int
 	jobDuration, jobInvisible, keepDeleted                        time.Duration
 	rateLimit                                                     float64
@@ -101,6 +101,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.Float64Var(&o.rateLimit, "rate-limit", 0, "requests per second before answering 429 APIG.0308 (0 = unlimited)")
 	fs.DurationVar(&o.keepDeleted, "keep-deleted", 0, "how long deleted proxies stay listed with status DELETED")
 	fs.IntVar(&o.maxProxies, "max-proxies", 4, "proxies allowed per instance")
+	fs.BoolVar(&o.noBalanceRouteMode, "no-balance-route-mode", false, "imitate a proxy kernel without load balancing: balance_route_mode_enabled false, route_mode 1 and 2 refused")
 	fs.StringVar(&o.logPath, "log", "", "request log file (default: standard output)")
 	fs.Func("fault", "inject a fault (repeatable; syntax below)", func(spec string) error {
 		f, err := emulator.ParseFault(spec)
@@ -199,6 +200,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 		AccessKey: o.accessKey, SecretKey: o.secretKey, SecurityToken: o.securityToken,
 		JobDuration: o.jobDuration, JobInvisible: o.jobInvisible, RateLimit: o.rateLimit,
 		KeepDeleted: o.keepDeleted, MaxProxiesPerInstance: o.maxProxies, Log: logOut,
+		NoBalanceRouteMode: o.noBalanceRouteMode,
 	}
 	if o.user != "" {
 		cfg.Users = []emulator.User{{Name: o.user, Password: o.password, Domain: o.domain}}
@@ -267,6 +269,9 @@ func printBanner(w io.Writer, emu *emulator.Emulator, o *options, endpoint strin
 		}
 	}
 	p("  jobs run %s; max %d proxies per instance", o.jobDuration, o.maxProxies)
+	if o.noBalanceRouteMode {
+		p("  route mode:  load balancing (route_mode 1, 2) unsupported")
+	}
 	if len(o.faults) > 0 {
 		p("  faults:      %d injected", len(o.faults))
 	}

@@ -128,3 +128,48 @@ func TestRun_servesPrintsExportsAndStopsOnCancel(t *testing.T) {
 		t.Errorf("request log:\n%s", logged)
 	}
 }
+
+func TestRun_noBalanceRouteModeFlagReachesTheEmulator(t *testing.T) {
+	inst := "0123456789abcdef0123456789abcdefin07"
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout, stderr lockedBuffer
+	ready := make(chan string, 1)
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"-listen", "127.0.0.1:0", "-instances", inst, "-token", "tok", "-no-balance-route-mode"}, &stdout, &stderr, ready)
+	}()
+	var endpoint string
+	select {
+	case endpoint = <-ready:
+	case code := <-done:
+		t.Fatalf("run exited with %d: %s", code, stderr.String())
+	case <-time.After(10 * time.Second):
+		t.Fatal("emulator did not start")
+	}
+	if !strings.Contains(stdout.String(), "load balancing (route_mode 1, 2) unsupported") {
+		t.Errorf("banner does not mention the flag:\n%s", stdout.String())
+	}
+
+	// A create asking for load balancing is refused with the emulator's
+	// stand-in code for a kernel without it.
+	body := strings.NewReader(`{"flavor_ref":"gaussdb.proxy.large.x86.2","node_num":2,"route_mode":1}`)
+	req, _ := http.NewRequest(http.MethodPost, endpoint+"/v3/"+emulator.DefaultProjectID+"/instances/"+inst+"/proxy", body)
+	req.Header.Set("X-Auth-Token", "tok")
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(string(raw), "DBS.280455") {
+		t.Fatalf("create with route_mode 1: %d %s", res.StatusCode, raw)
+	}
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("did not stop on cancel")
+	}
+}

@@ -65,6 +65,10 @@ type Config struct {
 	// can prove the client finds a new proxy without them (the public
 	// reference does not document what entities holds).
 	OmitJobEntityProxyIDs bool
+	// NoBalanceRouteMode imitates a proxy kernel without load balancing:
+	// proxies list balance_route_mode_enabled false, and create and the
+	// route-mode call refuse route_mode 1 and 2.
+	NoBalanceRouteMode bool
 
 	Log io.Writer // one line per request, if non-nil
 	// Now is the emulator's clock (job progress, token expiry, rate limit,

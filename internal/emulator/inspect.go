@@ -15,12 +15,15 @@ type ProxyView struct {
 	FlavorRef  string
 	NodeNum    int
 	Port       int
-	Mode       string         // proxy_mode: "readwrite" or "readonly" (not listed by the API)
+	Mode       string         // proxy_mode: "readwrite" or "readonly" (listed as proxy.type)
 	Weights    map[string]int // DB node ID -> read weight
 	RouteMode  int
 	SubnetID   string
 	Address    string
 	NodeIDs    []string // proxy node IDs (…pn01)
+	// NewNodeAutoAddStatus is ON or OFF ("" = OFF when seeding).
+	NewNodeAutoAddStatus string
+	NewNodeWeight        int
 }
 
 func viewOf(inst *instance, p *proxy) ProxyView {
@@ -28,7 +31,7 @@ func viewOf(inst *instance, p *proxy) ProxyView {
 		InstanceID: inst.id, PoolID: p.id, Name: p.name, Status: p.status,
 		FlavorRef: p.flavor, NodeNum: len(p.nodes), Port: p.port, Mode: p.mode,
 		Weights: maps.Clone(p.weights), RouteMode: p.routeMode, SubnetID: p.subnetID,
-		Address: p.address,
+		Address: p.address, NewNodeAutoAddStatus: p.newNodeAutoAdd, NewNodeWeight: p.newNodeWeight,
 	}
 	for _, n := range p.nodes {
 		v.NodeIDs = append(v.NodeIDs, n.id)
@@ -134,7 +137,11 @@ func (e *Emulator) SeedProxy(instanceID string, v ProxyView) string {
 	p := &proxy{
 		id: v.PoolID, name: v.Name, status: v.Status, flavor: v.FlavorRef, mode: v.Mode,
 		address: v.Address, subnetID: v.SubnetID, port: v.Port, routeMode: v.RouteMode,
-		newNodeAutoAdd: "OFF", transactionSplit: "OFF",
+		newNodeAutoAdd: v.NewNodeAutoAddStatus, newNodeWeight: v.NewNodeWeight, transactionSplit: "OFF",
+		createdAt: e.now(), updatedAt: e.now(),
+	}
+	if p.newNodeAutoAdd == "" {
+		p.newNodeAutoAdd = "OFF"
 	}
 	if p.id == "" {
 		p.id = newPoolID()
@@ -164,7 +171,7 @@ func (e *Emulator) SeedProxy(instanceID string, v ProxyView) string {
 	if n == 0 {
 		n = minProxyNodes
 	}
-	p.nodes = newProxyNodes(n, 0)
+	p.nodes = e.newProxyNodes(n, 0)
 	p.weights = inst.defaultWeights(p.mode)
 	for id, w := range v.Weights {
 		if _, known := p.weights[id]; known {

@@ -24,6 +24,8 @@ const (
 	jobReduce = "ReduceGaussDBforMySQLProxy"
 	jobPort   = "ModifyGaussDBforMySQLProxyPort"
 	jobWeight = "ModifyGaussDBforMySQLProxyWeight"
+	// jobRouteMode is the emulator's own name too.
+	jobRouteMode = "ModifyGaussDBforMySQLProxyRouteMode"
 )
 
 // jobTime is the task center's time layout ("+0000" offsets).
@@ -159,21 +161,37 @@ func (e *Emulator) process(j *job, now time.Time) string {
 	return fmt.Sprintf("%d%%", pct)
 }
 
+// jobJSON is the SDK's GetJobInfoDetail. Every key is always sent: ended,
+// process and fail_reason are "" when they do not apply, as the reference
+// describes ("otherwise returns \"\"").
 type jobJSON struct {
-	ID         string         `json:"id"`
-	Name       string         `json:"name"`
-	Status     string         `json:"status"`
-	Created    string         `json:"created"`
-	Ended      string         `json:"ended"`
-	Process    string         `json:"process"`
-	Instance   jobInstance    `json:"instance"`
-	Entities   map[string]any `json:"entities"`
-	FailReason string         `json:"fail_reason,omitempty"`
+	ID         string      `json:"id"`
+	Name       string      `json:"name"`
+	Status     string      `json:"status"`
+	Created    string      `json:"created"`
+	Ended      string      `json:"ended"`
+	Process    string      `json:"process"`
+	Instance   jobInstance `json:"instance"`
+	Entities   jobEntities `json:"entities"`
+	FailReason string      `json:"fail_reason"`
 }
 
 type jobInstance struct {
 	ID   string `json:"id"`
 	Name string `json:"name"`
+}
+
+// jobEntities is GetJobEntitiesInfoDetail, which the SDK models as an empty
+// object whose content "differs by task". What it holds here is the
+// emulator's choice: the instance, and the proxies the job acts on unless
+// Config.OmitJobEntityProxyIDs.
+type jobEntities struct {
+	InstanceID string   `json:"instance_id"`
+	ProxyIDs   []string `json:"proxy_ids,omitempty"`
+}
+
+type jobResponseJSON struct {
+	Job jobJSON `json:"job"`
 }
 
 // getJob is GET /v3/{project_id}/jobs?id={job_id}.
@@ -191,7 +209,7 @@ func (e *Emulator) getJob(c *call) response {
 		ID: j.id, Name: j.name, Status: j.status,
 		Created:    j.created.UTC().Format(jobTime),
 		Process:    e.process(j, c.now),
-		Entities:   map[string]any{"instance_id": j.instanceID},
+		Entities:   jobEntities{InstanceID: j.instanceID},
 		FailReason: j.failReason,
 	}
 	if !j.ended.IsZero() {
@@ -201,9 +219,9 @@ func (e *Emulator) getJob(c *call) response {
 		out.Instance = jobInstance{ID: inst.id, Name: inst.name}
 	}
 	if !e.cfg.OmitJobEntityProxyIDs {
-		out.Entities["proxy_ids"] = j.proxyIDs
+		out.Entities.ProxyIDs = j.proxyIDs
 	}
-	return jsonResponse(http.StatusOK, map[string]any{"job": out})
+	return jsonResponse(http.StatusOK, jobResponseJSON{Job: out})
 }
 
 // JobView is a snapshot of a job for tests.

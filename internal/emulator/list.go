@@ -5,57 +5,91 @@ import (
 	"strconv"
 )
 
-// JSON shapes of GET /instances/{instance_id}/proxies.
+// JSON shapes of GET /instances/{instance_id}/proxies, after the SDK's
+// ShowGaussMySqlProxyListResponse: exactly its keys, no others (the
+// contract tests in internal/contract hold the emulator to that).
 
 type proxyListJSON struct {
-	ProxyList  []proxyEntryJSON `json:"proxy_list"`
-	TotalCount int              `json:"total_count"`
+	ProxyList []proxyEntryJSON `json:"proxy_list"`
 }
 
+// proxyEntryJSON is MysqlShowProxyResponseV3.
 type proxyEntryJSON struct {
-	Proxy         proxyJSON  `json:"proxy"`
-	MasterNode    dbNodeJSON `json:"master_node"`
-	ReadonlyNodes any        `json:"readonly_nodes"` // []dbNodeJSON, or one dbNodeJSON (ReadonlyNodesAsObject)
+	Proxy         proxyJSON    `json:"proxy"`
+	MasterNode    dbNodeJSON   `json:"master_node"`
+	ReadonlyNodes any          `json:"readonly_nodes"` // []dbNodeJSON, or one dbNodeJSON (ReadonlyNodesAsObject)
+	HTAPNodes     []dbNodeJSON `json:"htap_nodes"`
 }
 
+// proxyJSON is MysqlProxyV3.
 type proxyJSON struct {
-	PoolID           string          `json:"pool_id"`
-	Status           string          `json:"status"`
-	Address          string          `json:"address"`
-	Port             int             `json:"port"`
-	PoolStatus       string          `json:"pool_status"`
-	DelayThreshold   int             `json:"delay_threshold_in_seconds"`
-	ElbVip           string          `json:"elb_vip"`
-	Eip              string          `json:"eip"`
-	Vcpus            string          `json:"vcpus"`
-	RAM              string          `json:"ram"`
-	NodeNum          int             `json:"node_num"`
-	Mode             string          `json:"mode"` // the deployment mode ("Cluster"), not proxy_mode
-	Nodes            []proxyNodeJSON `json:"nodes"`
-	Name             string          `json:"name"`
-	FlavorRef        string          `json:"flavor_ref"`
-	TransactionSplit string          `json:"transaction_split"`
-	SubnetID         string          `json:"subnet_id"`
-	RouteMode        int             `json:"route_mode"`
+	PoolID         string `json:"pool_id"`
+	Status         string `json:"status"`
+	Address        string `json:"address"`
+	Port           int    `json:"port"`
+	PoolStatus     string `json:"pool_status"`
+	DelayThreshold int    `json:"delay_threshold_in_seconds"`
+	ElbVip         string `json:"elb_vip"`
+	Eip            string `json:"eip"` // "" while no EIP is bound
+	Vcpus          string `json:"vcpus"`
+	RAM            string `json:"ram"`
+	NodeNum        int    `json:"node_num"`
+	// Type is the proxy_mode given at creation: readwrite or readonly.
+	Type          string          `json:"type"`
+	CreatedAt     string          `json:"created_at"`
+	UpdatedAt     string          `json:"updated_at"`
+	SupportApNode bool            `json:"support_ap_node"`
+	Mode          string          `json:"mode"` // the deployment mode ("Cluster"), not proxy_mode
+	Nodes         []proxyNodeJSON `json:"nodes"`
+	FlavorRef     string          `json:"flavor_ref"`
+	Name          string          `json:"name"`
+	// TransactionSplit is ON or OFF.
+	TransactionSplit string `json:"transaction_split"`
+	// ConnectionPoolType is CLOSED or SESSION.
+	ConnectionPoolType              string `json:"connection_pool_type"`
+	SwitchConnectionPoolTypeEnabled bool   `json:"switch_connection_pool_type_enabled"`
+	RouteMode                       int    `json:"route_mode"`
+	BalanceRouteModeEnabled         bool   `json:"balance_route_mode_enabled"`
+	ConsistenceMode                 string `json:"consistence_mode"`
+	SubnetID                        string `json:"subnet_id"`
+	// SSLOption is "true" or "false": a string, not a bool, in the SDK.
+	SSLOption            string `json:"ssl_option"`
+	NewNodeAutoAddStatus string `json:"new_node_auto_add_status"`
+	NewNodeWeight        int    `json:"new_node_weight"`
 }
 
+// proxyNodeJSON is MysqlProxyNodes: a node of the proxy itself.
 type proxyNodeJSON struct {
+	ID     string `json:"id"`
+	Status string `json:"status"`
+	Name   string `json:"name"`
+	Role   string `json:"role"`
+	AzCode string `json:"az_code"`
+	// FrozenFlag: 0 not frozen, 1 frozen, 2 frozen and being deleted.
+	FrozenFlag int `json:"frozen_flag"`
+}
+
+// dbNodeJSON is MysqlProxyNodeV3: a DB node behind the proxy.
+type dbNodeJSON struct {
 	ID         string `json:"id"`
+	InstanceID string `json:"instance_id"`
 	Status     string `json:"status"`
 	Name       string `json:"name"`
-	Role       string `json:"role"`
-	AzCode     string `json:"az_code"`
-	FrozenFlag int    `json:"frozen_flag"`
+	Weight     int    `json:"weight"`
+	// AvailabilityZone is an array of {code, description} (the SDK's
+	// MysqlProxyAvailable), not a string.
+	AvailabilityZone []azJSON `json:"availability_zone"`
 }
 
-type dbNodeJSON struct {
-	ID               string `json:"id"`
-	InstanceID       string `json:"instance_id"`
-	Status           string `json:"status"`
-	Name             string `json:"name"`
-	Weight           int    `json:"weight"`
-	AvailabilityZone string `json:"availability_zone"`
+type azJSON struct {
+	Code        string `json:"code"`
+	Description string `json:"description"`
 }
+
+// proxyTime is the layout of created_at and updated_at. The reference gives
+// no example for proxies; this is the layout of the same API's other times
+// ("yyyy-mm-ddThh:mm:ssZ" with a +hhmm offset, e.g. job.created).
+const proxyTime = jobTime
 
 // pagination reads offset (default 0, >= 0) and limit (default 10, 1..100).
 func pagination(c *call) (offset, limit int, fail *response) {
@@ -90,7 +124,7 @@ func (e *Emulator) listProxies(c *call) response {
 		return *fail
 	}
 	all := inst.proxies
-	out := proxyListJSON{ProxyList: []proxyEntryJSON{}, TotalCount: len(all)}
+	out := proxyListJSON{ProxyList: []proxyEntryJSON{}}
 	for i := offset; i < len(all) && i < offset+limit; i++ {
 		out.ProxyList = append(out.ProxyList, e.renderProxy(inst, all[i]))
 	}
@@ -102,21 +136,40 @@ func (e *Emulator) renderProxy(inst *instance, p *proxy) proxyEntryJSON {
 	if !ok {
 		vcpus, ram = 2, 4 // seeded proxies may carry any flavor string
 	}
+	pool := poolActive
+	switch p.status {
+	case StatusEnabling:
+		pool = poolBuild
+	case StatusDeleted:
+		pool = poolDeleted
+	}
 	pj := proxyJSON{
 		PoolID: p.id, Status: p.status, Address: p.address, Port: p.port,
-		PoolStatus: p.status, DelayThreshold: defaultDelayThreshold,
-		Vcpus: strconv.Itoa(vcpus), RAM: strconv.Itoa(ram),
-		NodeNum: len(p.nodes), Mode: "Cluster", Nodes: []proxyNodeJSON{},
-		Name: p.name, FlavorRef: p.flavor, TransactionSplit: p.transactionSplit,
-		SubnetID: p.subnetID, RouteMode: p.routeMode,
+		PoolStatus: pool, DelayThreshold: defaultDelayThreshold,
+		// The read/write address is the VIP of the proxy's load balancer.
+		ElbVip: p.address,
+		Vcpus:  strconv.Itoa(vcpus), RAM: strconv.Itoa(ram),
+		NodeNum: len(p.nodes), Type: p.mode,
+		CreatedAt: p.createdAt.UTC().Format(proxyTime), UpdatedAt: p.updatedAt.UTC().Format(proxyTime),
+		// No HTAP (AP) nodes are emulated, so htap_nodes stays empty.
+		SupportApNode: false,
+		Mode:          "Cluster", Nodes: []proxyNodeJSON{},
+		FlavorRef: p.flavor, Name: p.name, TransactionSplit: p.transactionSplit,
+		ConnectionPoolType: "CLOSED", SwitchConnectionPoolTypeEnabled: true,
+		RouteMode: p.routeMode, BalanceRouteModeEnabled: !e.cfg.NoBalanceRouteMode,
+		ConsistenceMode: "session", SubnetID: p.subnetID, SSLOption: "false",
+		NewNodeAutoAddStatus: p.newNodeAutoAdd, NewNodeWeight: p.newNodeWeight,
 	}
 	for _, n := range p.nodes {
 		pj.Nodes = append(pj.Nodes, proxyNodeJSON{ID: n.id, Status: StatusActive, Name: n.name, Role: n.role, AzCode: n.az})
 	}
-	entry := proxyEntryJSON{Proxy: pj}
+	entry := proxyEntryJSON{Proxy: pj, HTAPNodes: []dbNodeJSON{}}
 	readonly := []dbNodeJSON{}
-	for i, n := range inst.nodes {
-		dn := dbNodeJSON{ID: n.ID, InstanceID: inst.id, Status: StatusActive, Name: n.Name, Weight: p.weights[n.ID], AvailabilityZone: "az" + strconv.Itoa(i%3+1)}
+	for _, n := range inst.nodes {
+		dn := dbNodeJSON{
+			ID: n.ID, InstanceID: inst.id, Status: StatusActive, Name: n.Name, Weight: p.weights[n.ID],
+			AvailabilityZone: []azJSON{{Code: n.AZ, Description: e.azDescription(n.AZ)}},
+		}
 		if n.Role == "master" {
 			entry.MasterNode = dn
 		} else {
@@ -131,42 +184,4 @@ func (e *Emulator) renderProxy(inst *instance, p *proxy) proxyEntryJSON {
 		}
 	}
 	return entry
-}
-
-type flavorGroupJSON struct {
-	GroupType string       `json:"group_type"`
-	Flavors   []flavorJSON `json:"proxy_flavors"`
-}
-
-type flavorJSON struct {
-	ID       string            `json:"id"`
-	SpecCode string            `json:"spec_code"`
-	Vcpus    string            `json:"vcpus"`
-	RAM      string            `json:"ram"`
-	DBType   string            `json:"db_type"`
-	AzStatus map[string]string `json:"az_status"`
-}
-
-// listFlavors is GET /instances/{instance_id}/proxy-flavors: every flavor
-// that create and change-flavor accept, grouped by architecture.
-func (e *Emulator) listFlavors(c *call) response {
-	if _, fail := e.instanceOf(c); fail != nil {
-		return *fail
-	}
-	var groups []flavorGroupJSON
-	for _, arch := range flavorArches {
-		g := flavorGroupJSON{GroupType: arch, Flavors: []flavorJSON{}}
-		for _, s := range flavorSizes {
-			for _, ratio := range flavorRatios {
-				code := "gaussdb.proxy." + s.name + "." + arch + "." + strconv.Itoa(ratio)
-				g.Flavors = append(g.Flavors, flavorJSON{
-					ID: stableUUID(code), SpecCode: code,
-					Vcpus: strconv.Itoa(s.vcpus), RAM: strconv.Itoa(s.vcpus * ratio),
-					DBType: "gaussdb-mysql", AzStatus: map[string]string{"az1": "normal", "az2": "normal", "az3": "normal"},
-				})
-			}
-		}
-		groups = append(groups, g)
-	}
-	return jsonResponse(http.StatusOK, map[string]any{"proxy_flavor_groups": groups})
 }

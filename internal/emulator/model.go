@@ -10,15 +10,27 @@ import (
 )
 
 // Proxy status values the emulator uses (a subset of the documented ones).
-// Flavor, port and node-removal jobs keep the proxy ACTIVE: the reference
-// names no status for them.
+// Flavor, port, node-removal and route-mode jobs keep the proxy ACTIVE: the
+// reference names no status for them.
 const (
-	StatusActive         = "ACTIVE"
-	StatusEnabling       = "ENABLING PROXY"
-	StatusDisabling      = "DISABLING PROXY"
-	StatusDeleted        = "DELETED"
-	StatusAddingNode     = "ADDING PROXY NODE"
-	StatusChangingWeight = "CHANGING WEIGHT"
+	StatusActive     = "ACTIVE"
+	StatusEnabling   = "ENABLING PROXY"
+	StatusDisabling  = "DISABLING PROXY"
+	StatusDeleted    = "DELETED"
+	StatusAddingNode = "ADDING PROXY NODE"
+	// StatusChangingWeight is spelled with a final S, as in the SDK's
+	// MysqlProxyV3 comment and the Chinese API reference; this project's API
+	// notes say "CHANGING WEIGHT". The SDK is the newer source.
+	StatusChangingWeight = "CHANGING WEIGHTS"
+)
+
+// pool_status has its own, shorter vocabulary (the SDK lists ACTIVE,
+// ABNORMAL, FAILED and DELETED); BUILD is what the older reference used for
+// a proxy still being created, and no newer value covers that case.
+const (
+	poolActive  = "ACTIVE"
+	poolBuild   = "BUILD"
+	poolDeleted = "DELETED"
 )
 
 const (
@@ -31,6 +43,17 @@ const (
 	maxWeight             = 1000
 	modeReadWrite         = "readwrite"
 	modeReadOnly          = "readonly"
+	// The proxy engine the project-level flavor call takes in
+	// proxy_engine_name (the only value the SDK documents).
+	proxyEngineName = "taurusproxy"
+)
+
+// Route modes (route_mode): 0 weighted; 1 load balancing, the primary takes
+// no reads; 2 load balancing, the primary takes reads.
+const (
+	routeWeighted        = 0
+	routeBalanceNoMaster = 1
+	routeBalanceMaster   = 2
 )
 
 // Node is a DB node of an instance, i.e. something a proxy routes reads to.
@@ -38,6 +61,7 @@ type Node struct {
 	ID   string
 	Name string
 	Role string // "master" or "slave"
+	AZ   string // availability zone code, e.g. cn-north-4a
 }
 
 type instance struct {
@@ -49,7 +73,7 @@ type instance struct {
 
 type proxy struct {
 	id, name, status, flavor string
-	mode                     string // proxy_mode from creation; the list does not show it
+	mode                     string // proxy_mode from creation, listed as proxy.type
 	address, subnetID        string
 	port, routeMode          int
 	nodes                    []proxyNode
@@ -57,16 +81,39 @@ type proxy struct {
 	newNodeAutoAdd           string
 	newNodeWeight            int
 	transactionSplit         string
+	createdAt, updatedAt     time.Time
 	deletedAt                time.Time
 }
 
 type proxyNode struct{ id, name, role, az string }
 
+// azCount is how many availability zones the emulated region has; nodes and
+// proxy nodes are spread over them in turn.
+const azCount = 3
+
+// azCode is the code of the i-th availability zone (from 0). Huawei Cloud
+// names zones after the region with a letter suffix (cn-north-4a), and the
+// IAM project name is the region name, so the zones follow ProjectName.
+func (e *Emulator) azCode(i int) string {
+	return e.cfg.ProjectName + string(rune('a'+i%azCount))
+}
+
+// azDescription is the console name of a zone code ("AZ1" for ...a), or ""
+// for a code the emulator does not know.
+func (e *Emulator) azDescription(code string) string {
+	for i := range azCount {
+		if e.azCode(i) == code {
+			return fmt.Sprintf("AZ%d", i+1)
+		}
+	}
+	return ""
+}
+
 func (e *Emulator) addInstance(id string) *instance {
 	inst := &instance{id: id, name: "gauss-" + id[:min(4, len(id))], subnetID: newUUID()}
-	inst.nodes = []Node{{ID: newNodeID(), Name: inst.name + "_node01", Role: "master"}}
+	inst.nodes = []Node{{ID: newNodeID(), Name: inst.name + "_node01", Role: "master", AZ: e.azCode(0)}}
 	for i := 2; i <= 3; i++ {
-		inst.nodes = append(inst.nodes, Node{ID: newNodeID(), Name: fmt.Sprintf("%s_node%02d", inst.name, i), Role: "slave"})
+		inst.nodes = append(inst.nodes, Node{ID: newNodeID(), Name: fmt.Sprintf("%s_node%02d", inst.name, i), Role: "slave", AZ: e.azCode(i - 1)})
 	}
 	e.instances[id] = inst
 	e.instanceOrder = append(e.instanceOrder, id)
@@ -148,14 +195,14 @@ func (e *Emulator) nextAddress() string {
 	return fmt.Sprintf("192.168.%d.%d", 1+e.addrSeq/200, 10+e.addrSeq%200)
 }
 
-func newProxyNodes(n, start int) []proxyNode {
+func (e *Emulator) newProxyNodes(n, start int) []proxyNode {
 	out := make([]proxyNode, 0, n)
 	for i := start; i < start+n; i++ {
 		role := "slave"
 		if i == 0 {
 			role = "master"
 		}
-		out = append(out, proxyNode{id: newProxyNodeID(), name: fmt.Sprintf("proxy-node-%d", i+1), role: role, az: fmt.Sprintf("az%d", i%3+1)})
+		out = append(out, proxyNode{id: newProxyNodeID(), name: fmt.Sprintf("proxy-node-%d", i+1), role: role, az: e.azCode(i)})
 	}
 	return out
 }
@@ -210,14 +257,17 @@ func checkFlavor(ref string) *response {
 		return &r
 	}
 	if _, _, ok := flavorSpec(ref); !ok {
-		r := badRequest("flavor_ref %q is not a known proxy flavor; see GET /proxy-flavors (for example %s)", ref, defaultFlavor)
+		r := badRequest("flavor_ref %q is not a known proxy flavor; see GET /proxy/flavors (for example %s)", ref, defaultFlavor)
 		return &r
 	}
 	return nil
 }
 
-// Ports the real service reserves; the rest of 1025..65534 is allowed.
-var reservedPorts = []int{5342, 5343, 5344, 5345, 12017, 20000, 20201, 20202, 33060, 33062, 33071}
+// Ports the real service reserves; the rest of 1025..65534 is allowed. The
+// SDK's UpdateProxyPortRequestBody lists 1033, 5342-5345, 12017, 20000,
+// 20201, 20202, 33062 and 33071; 33060 (MySQL X protocol) comes from an
+// older reference page and stays refused, the safer reading.
+var reservedPorts = []int{1033, 5342, 5343, 5344, 5345, 12017, 20000, 20201, 20202, 33060, 33062, 33071}
 
 func checkPort(port int) *response {
 	if port < 1025 || port > 65534 || slices.Contains(reservedPorts, port) {

@@ -50,8 +50,15 @@ func (e *Emulator) proxyCall(c *call, req any) (*instance, *proxy, *response) {
 	return inst, p, nil
 }
 
+// jobIDJSON is the answer of every call that starts a job (the SDK's
+// CreateGaussMySqlProxyResponse, DeleteGaussMySqlProxyResponse,
+// ExpandGaussMySqlProxyResponse, ... all hold job_id alone).
+type jobIDJSON struct {
+	JobID string `json:"job_id"`
+}
+
 func jobAccepted(status int, j *job) response {
-	return jsonResponse(status, map[string]string{"job_id": j.id})
+	return jsonResponse(status, jobIDJSON{JobID: j.id})
 }
 
 // setActiveIfLive sets the status of a proxy that still exists back to
@@ -61,6 +68,16 @@ func setActiveIfLive(inst *instance, id string) *proxy {
 	p := inst.find(id)
 	if p != nil {
 		p.status = StatusActive
+	}
+	return p
+}
+
+// changed marks a proxy that still exists as updated at t (updated_at) and
+// returns it; job callbacks use it to apply their change.
+func changed(inst *instance, id string, t time.Time) *proxy {
+	p := inst.find(id)
+	if p != nil {
+		p.updatedAt = t
 	}
 	return p
 }
@@ -148,11 +165,11 @@ func (e *Emulator) createProxy(c *call) response {
 	if fail := checkWeights(inst, "nodes_read_weight", req.NodesReadWeight, false); fail != nil {
 		return *fail
 	}
-	routeMode := 0
+	routeMode := routeWeighted
 	if req.RouteMode != nil {
 		routeMode = *req.RouteMode
-		if routeMode < 0 || routeMode > 2 {
-			return badRequest("route_mode %d is not valid: use 0, 1 or 2", routeMode)
+		if fail := e.checkRouteMode(routeMode); fail != nil {
+			return *fail
 		}
 	}
 	subnet := inst.subnetID
@@ -186,8 +203,8 @@ func (e *Emulator) createProxy(c *call) response {
 	p := &proxy{
 		id: newPoolID(), status: StatusEnabling, flavor: req.FlavorRef, mode: mode,
 		address: e.nextAddress(), subnetID: subnet, port: defaultPort, routeMode: routeMode,
-		nodes: newProxyNodes(*req.NodeNum, 0), newNodeAutoAdd: autoAdd, newNodeWeight: newNodeWeight,
-		transactionSplit: "OFF",
+		nodes: e.newProxyNodes(*req.NodeNum, 0), newNodeAutoAdd: autoAdd, newNodeWeight: newNodeWeight,
+		transactionSplit: "OFF", createdAt: c.now, updatedAt: c.now,
 	}
 	p.name = "proxy-" + p.id[:4]
 	if req.ProxyName != nil {
@@ -205,10 +222,31 @@ func (e *Emulator) createProxy(c *call) response {
 	}
 	inst.proxies = append(inst.proxies, p)
 	j := e.startJob(c, inst, jobCreate, []string{p.id},
-		func(time.Time) { setActiveIfLive(inst, p.id) },
+		func(at time.Time) {
+			if setActiveIfLive(inst, p.id) != nil {
+				changed(inst, p.id, at)
+			}
+		},
 		func(at time.Time) { inst.remove(p.id, at, 0) }, // a failed create leaves nothing behind
 	)
 	return jobAccepted(http.StatusCreated, j)
+}
+
+// checkRouteMode validates a route_mode value, refusing the load-balancing
+// modes on a kernel without them (Config.NoBalanceRouteMode).
+func (e *Emulator) checkRouteMode(mode int) *response {
+	switch mode {
+	case routeWeighted:
+		return nil
+	case routeBalanceNoMaster, routeBalanceMaster:
+		if e.cfg.NoBalanceRouteMode {
+			r := apiError(http.StatusBadRequest, codeNoBalanceRoute, "The proxy kernel version does not support load balancing (route_mode %d); upgrade the proxy kernel or use route_mode 0.", mode)
+			return &r
+		}
+		return nil
+	}
+	r := badRequest("route_mode %d is not valid: use 0 (weighted), 1 or 2 (load balancing)", mode)
+	return &r
 }
 
 // deleteProxies is DELETE /instances/{instance_id}/proxy.

@@ -17,6 +17,7 @@ const (
 	codeProxyNotFound    = "DBS.270024" // documented: proxy does not exist (400)
 	codeJobNotFound      = "DBS.200543" // documented: job does not exist (yet)
 	codeProxyQuota       = "DBS.280343" // emulator's choice: too many proxies on the instance
+	codeNoBalanceRoute   = "DBS.280455" // emulator's choice (a stand-in): kernel without load balancing
 	codeInternal         = "DBS.200000" // emulator's choice: generic server error
 	codeAuth             = "APIG.0301"  // documented: bad token or signature
 	codeForbiddenProject = "APIG.0302"  // emulator's choice: credentials not valid for this project

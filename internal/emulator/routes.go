@@ -16,15 +16,20 @@ var projectRoutes = []route{
 	{"POST", "/instances/{instance_id}/proxy", (*Emulator).createProxy},
 	{"DELETE", "/instances/{instance_id}/proxy", (*Emulator).deleteProxies},
 	{"GET", "/instances/{instance_id}/proxies", (*Emulator).listProxies},
-	{"GET", "/instances/{instance_id}/proxy-flavors", (*Emulator).listFlavors},
-	// Some reference versions spell the flavor call this way.
+	// The SDK's ShowGaussMySqlProxyFlavors path; proxy-flavors is how some
+	// older reference pages spell it.
 	{"GET", "/instances/{instance_id}/proxy/flavors", (*Emulator).listFlavors},
+	{"GET", "/instances/{instance_id}/proxy-flavors", (*Emulator).listFlavors},
+	// ShowProxyFlavorsByAzCode: the same flavors by availability zone, for
+	// a proxy not yet tied to an instance.
+	{"GET", "/proxy/flavors", (*Emulator).listFlavorsByAZ},
 	{"POST", "/instances/{instance_id}/proxy/enlarge", (*Emulator).enlargeProxy},
 	{"PUT", "/instances/{instance_id}/proxy/{proxy_id}/flavor", (*Emulator).changeFlavor},
 	{"PUT", "/instances/{instance_id}/proxy/{proxy_id}/reduce", (*Emulator).reduceProxy},
 	{"PUT", "/instances/{instance_id}/proxy/{proxy_id}/rename", (*Emulator).renameProxy},
 	{"PUT", "/instances/{instance_id}/proxy/{proxy_id}/port", (*Emulator).changePort},
 	{"PUT", "/instances/{instance_id}/proxy/{proxy_id}/weight", (*Emulator).changeWeight},
+	{"PUT", "/instances/{instance_id}/proxy/{proxy_id}/route-mode", (*Emulator).changeRouteMode},
 }
 
 // iamTokensPath is the IAM call; it is outside any project and needs no

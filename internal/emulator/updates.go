@@ -26,36 +26,54 @@ func (e *Emulator) changeFlavor(c *call) response {
 	if fail := e.busy(inst); fail != nil {
 		return *fail
 	}
+	// The proxy stays ACTIVE while the flavor changes: the reference
+	// documents no status for it. vcpus, ram and flavor_ref change in the
+	// list only when the job completes.
 	id, flavor := p.id, req.FlavorRef
 	j := e.startJob(c, inst, jobFlavor, []string{id},
-		func(time.Time) {
-			if q := inst.find(id); q != nil {
+		func(at time.Time) {
+			if q := changed(inst, id, at); q != nil {
 				q.flavor = flavor
 			}
 		}, nil)
 	return jobAccepted(http.StatusOK, j)
 }
 
+// maxNodesPerChange bounds node_num of enlarge and reduce (the SDK's
+// EnlargeProxyRequest and ShrinkGaussMySqlProxyRequestBody: 1 to 30).
+const maxNodesPerChange = 30
+
 // enlargeProxy is POST /instances/{instance_id}/proxy/enlarge; node_num is
-// the number of nodes to add.
+// the number of nodes to add. proxy_id may be omitted when the instance has
+// exactly one proxy (the SDK's EnlargeProxyRequest); with several it is
+// required.
 func (e *Emulator) enlargeProxy(c *call) response {
 	inst, fail := e.instanceOf(c)
 	if fail != nil {
 		return *fail
 	}
 	var req struct {
-		ProxyID string `json:"proxy_id"`
-		NodeNum *int   `json:"node_num"`
+		ProxyID *string `json:"proxy_id"`
+		NodeNum *int    `json:"node_num"`
 	}
 	if fail := decode(c.body, &req); fail != nil {
 		return *fail
 	}
-	p, fail := e.proxyOf(inst, req.ProxyID)
-	if fail != nil {
+	var p *proxy
+	if req.ProxyID == nil {
+		switch live := inst.live(); len(live) {
+		case 0:
+			return apiError(http.StatusBadRequest, codeProxyNotFound, "The instance %s has no proxy.", inst.id)
+		case 1:
+			p = live[0]
+		default:
+			return badRequest("proxy_id is required when the instance has more than one proxy (instance %s has %d)", inst.id, len(live))
+		}
+	} else if p, fail = e.proxyOf(inst, *req.ProxyID); fail != nil {
 		return *fail
 	}
-	if req.NodeNum == nil || *req.NodeNum < 1 {
-		return badRequest("node_num (the number of nodes to add) is required and must be at least 1")
+	if req.NodeNum == nil || *req.NodeNum < 1 || *req.NodeNum > maxNodesPerChange {
+		return badRequest("node_num (the number of nodes to add) is required and must be 1 to %d", maxNodesPerChange)
 	}
 	if fail := e.busy(inst); fail != nil {
 		return *fail
@@ -64,12 +82,15 @@ func (e *Emulator) enlargeProxy(c *call) response {
 	if total := len(p.nodes) + add; total > maxProxyNodes {
 		return badRequest("adding %d nodes to proxy %s would make %d; the maximum is %d", add, p.id, total, maxProxyNodes)
 	}
+	// ADDING PROXY NODE is the documented status of a growing proxy; the
+	// new nodes (and node_num) appear when the job completes.
 	id := p.id
 	p.status = StatusAddingNode
 	j := e.startJob(c, inst, jobAdd, []string{id},
-		func(time.Time) {
+		func(at time.Time) {
 			if q := setActiveIfLive(inst, id); q != nil {
-				q.nodes = append(q.nodes, newProxyNodes(add, len(q.nodes))...)
+				q.nodes = append(q.nodes, e.newProxyNodes(add, len(q.nodes))...)
+				q.updatedAt = at
 			}
 		},
 		func(time.Time) { setActiveIfLive(inst, id) },
@@ -87,8 +108,8 @@ func (e *Emulator) reduceProxy(c *call) response {
 	if fail != nil {
 		return *fail
 	}
-	if req.NodeNum == nil || *req.NodeNum < 1 {
-		return badRequest("node_num (the number of nodes to remove) is required and must be at least 1")
+	if req.NodeNum == nil || *req.NodeNum < 1 || *req.NodeNum > maxNodesPerChange {
+		return badRequest("node_num (the number of nodes to remove) is required and must be 1 to %d", maxNodesPerChange)
 	}
 	if fail := e.busy(inst); fail != nil {
 		return *fail
@@ -97,11 +118,14 @@ func (e *Emulator) reduceProxy(c *call) response {
 	if total := len(p.nodes) - drop; total < minProxyNodes {
 		return badRequest("removing %d nodes from proxy %s would leave %d; the minimum is %d", drop, p.id, total, minProxyNodes)
 	}
+	// The proxy stays ACTIVE while nodes are removed: the reference
+	// documents no status for it. node_num drops when the job completes.
 	id := p.id
 	j := e.startJob(c, inst, jobReduce, []string{id},
-		func(time.Time) {
+		func(at time.Time) {
 			if q := inst.find(id); q != nil && len(q.nodes)-drop >= minProxyNodes {
 				q.nodes = q.nodes[:len(q.nodes)-drop]
+				q.updatedAt = at
 			}
 		}, nil)
 	return jobAccepted(http.StatusOK, j)
@@ -124,7 +148,13 @@ func (e *Emulator) renameProxy(c *call) response {
 		return *fail
 	}
 	p.name = *req.Alias
-	return jsonResponse(http.StatusOK, map[string]string{"result": "success"})
+	p.updatedAt = c.now
+	return jsonResponse(http.StatusOK, renameJSON{Result: "success"})
+}
+
+// renameJSON is the SDK's UpdateProxyNameResponse.
+type renameJSON struct {
+	Result string `json:"result"`
 }
 
 // changePort is PUT /instances/{instance_id}/proxy/{proxy_id}/port. An
@@ -151,8 +181,8 @@ func (e *Emulator) changePort(c *call) response {
 	}
 	id, port := p.id, *req.Port
 	j := e.startJob(c, inst, jobPort, []string{id},
-		func(time.Time) {
-			if q := inst.find(id); q != nil {
+		func(at time.Time) {
+			if q := changed(inst, id, at); q != nil {
 				q.port = port
 			}
 		}, nil)
@@ -195,11 +225,12 @@ func (e *Emulator) changeWeight(c *call) response {
 	id := p.id
 	p.status = StatusChangingWeight
 	j := e.startJob(c, inst, jobWeight, []string{id},
-		func(time.Time) {
+		func(at time.Time) {
 			if q := setActiveIfLive(inst, id); q != nil {
 				for k, v := range updates {
 					q.weights[k] = v
 				}
+				q.updatedAt = at
 			}
 		},
 		func(time.Time) { setActiveIfLive(inst, id) },
