@@ -1,0 +1,64 @@
+package contract_test
+
+import (
+	"strings"
+	"testing"
+)
+
+// A model built like the SDK's: pointers with omitempty, a string enum with
+// an unexported value, and the response-only status field tagged "-".
+type fakeEnum struct{ value string }
+
+func (e fakeEnum) Value() string { return e.value }
+
+type fakeZone struct {
+	Code *string `json:"code,omitempty"`
+}
+
+type fakeModel struct {
+	Name       *string     `json:"name,omitempty"`
+	Port       *int32      `json:"port,omitempty"`
+	Kind       *fakeEnum   `json:"kind,omitempty"`
+	On         *bool       `json:"on,omitempty"`
+	Zones      *[]fakeZone `json:"zones,omitempty"`
+	StatusCode int         `json:"-"`
+}
+
+// The check must be able to fail, or the contract tests prove nothing.
+func TestShapeCheck_reportsEachKindOfMismatch(t *testing.T) {
+	good := `{"name":"p","port":3306,"kind":"readwrite","on":false,"zones":[{"code":"az1"}]}`
+	if got := shapeProblems([]byte(good), &fakeModel{}, allowances{}); len(got) != 0 {
+		t.Fatalf("a conforming answer has problems: %v", got)
+	}
+	cases := []struct{ name, raw, want string }{
+		{"extra key", `{"name":"p","port":3306,"kind":"x","on":true,"zones":[{"code":"a"}],"total_count":1}`, "total_count: key not in the SDK model"},
+		{"nested extra key", `{"name":"p","port":3306,"kind":"x","on":true,"zones":[{"code":"a","desc":"b"}]}`, "zones[].desc: key not in the SDK model"},
+		{"missing key", `{"name":"p","port":3306,"kind":"x","zones":[{"code":"a"}]}`, "on: missing"},
+		{"string for a number", `{"name":"p","port":"3306","kind":"x","on":true,"zones":[{"code":"a"}]}`, "port: string 3306 where the model has an integer"},
+		{"string for an array", `{"name":"p","port":3306,"kind":"x","on":true,"zones":"az1"}`, "zones: string where the model has an array"},
+		{"bool as string", `{"name":"p","port":3306,"kind":"x","on":"true","zones":[{"code":"a"}]}`, "on: string true where the model has a bool"},
+		{"enum as number", `{"name":"p","port":3306,"kind":1,"on":true,"zones":[{"code":"a"}]}`, "kind: json.Number 1 where the model has a string"},
+		{"empty string", `{"name":"","port":3306,"kind":"x","on":true,"zones":[{"code":"a"}]}`, `name: "" where`},
+		{"zero number", `{"name":"p","port":0,"kind":"x","on":true,"zones":[{"code":"a"}]}`, "port: 0 where"},
+		{"empty array", `{"name":"p","port":3306,"kind":"x","on":true,"zones":[]}`, "zones: [] where"},
+		{"null", `{"name":null,"port":3306,"kind":"x","on":true,"zones":[{"code":"a"}]}`, "name: null"},
+		{"not JSON", `{"name":`, "not JSON"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := strings.Join(shapeProblems([]byte(c.raw), &fakeModel{}, allowances{}), "\n")
+			if !strings.Contains(got, c.want) {
+				t.Fatalf("problems = %q, want one containing %q", got, c.want)
+			}
+		})
+	}
+
+	allow := allowances{
+		empty:  map[string]string{"name": "test", "zones": "test"},
+		absent: map[string]string{"on": "test"},
+		open:   map[string]string{"": "test"},
+	}
+	if got := shapeProblems([]byte(`{"name":"","port":1,"kind":"x","zones":[],"extra":1}`), &fakeModel{}, allow); len(got) != 0 {
+		t.Fatalf("allowances ignored: %v", got)
+	}
+}
