@@ -139,7 +139,7 @@ func findTerraform(flagValue string) (string, error) {
 	}
 	p, err := lookPath("terraform")
 	if err != nil {
-		return "", errors.New("terraform is not on PATH; pass -terraform PATH or set TAURUSDB_TERRAFORM (scripts/terraform-cli.sh can build one), or use -skip-e2e to run only part A")
+		return "", errors.New("terraform is not on PATH; pass -terraform PATH or set TAURUSDB_TERRAFORM (scripts/cli.sh terraform can build one), or use -skip-e2e to run only part A")
 	}
 	return filepath.Abs(p)
 }

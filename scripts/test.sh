@@ -33,7 +33,7 @@ if [ "${TAURUSDB_SKIP_TOFU:-}" != 1 ]; then
 fi
 
 step "examples formatted"
-"$(scripts/terraform-cli.sh)" fmt -check -recursive examples
+"$(scripts/cli.sh terraform)" fmt -check -recursive examples
 
 step "docs up to date"
 scripts/docs.sh check

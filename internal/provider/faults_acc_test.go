@@ -191,20 +191,21 @@ func matrixCases() []matrixCase {
 	every500 := kind{"500 JSON error", emulator.Fault{Kind: emulator.FaultServerError, Status: 500}}
 	add(matrixCreate, every500, matrixCase{
 		wantErr: []string{phrase("creating TaurusDB proxy"), `Instance: {inst}`, reRequestID, phrase("HTTP 500 DBS.200000"),
-			phrase("checks for a proxy created by this attempt")},
+			phrase("nothing was recorded in state"), phrase("adopt it with terraform import")},
 		says: "instance, HTTP status, error_code, X-Request-Id",
 	})
 	add(matrixCreate, kind{"429 APIG.0308 with Retry-After: 1", emulator.Fault{Kind: emulator.FaultThrottle, RetryAfter: 1}}, matrixCase{
 		timeouts: `create = "2500ms"`,
 		wantErr: []string{phrase("creating TaurusDB proxy"), `Instance: {inst}`, reRequestID, phrase("HTTP 429 APIG.0308"),
-			phrase("checks for a proxy created by this attempt")},
+			phrase("Nothing was created")},
 		says: "instance, error_code, X-Request-Id; gives up within timeouts.create",
 	})
 	add(matrixCreate, kind{busy.label, emulator.Fault{Kind: emulator.FaultBusy}}, matrixCase{
 		timeouts: `create = "3s"`,
 		// The loop ends either just before the timeout ("not retrying")
 		// or in the middle of a try; both must keep the 409's details.
-		wantErr: []string{phrase("creating TaurusDB proxy"), `Instance: {inst}`, reRequestID, phrase("HTTP 409 DBS.200019")},
+		wantErr: []string{phrase("creating TaurusDB proxy"), `Instance: {inst}`, reRequestID, phrase("HTTP 409 DBS.200019"),
+			phrase("nothing was created")},
 		says:    "instance, error_code, X-Request-Id; waited out until timeouts.create",
 	})
 	add(matrixRead, every500, matrixCase{

@@ -36,7 +36,9 @@ func TestAccMigration_importAdoptsWithoutReplacement(t *testing.T) {
 			{
 				Config: cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction("taurusdb_proxy_instance.orders", plancheck.ResourceActionUpdate),
+					// The import reads proxy_mode back from proxy.type, so
+					// adopting the proxy changes nothing.
+					plancheck.ExpectResourceAction("taurusdb_proxy_instance.orders", plancheck.ResourceActionNoop),
 				}},
 				Check: func(s *terraform.State) error {
 					if id := s.RootModule().Resources["taurusdb_proxy_instance.orders"].Primary.ID; id != existing {

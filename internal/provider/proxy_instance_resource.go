@@ -269,11 +269,11 @@ func createNextStep(err error, name string) string {
 	case taurusdb.IsAuth(err):
 		return "Check the provider's credentials; authentication failures are not retried. Nothing was created."
 	case ce != nil && ce.ProxyID != "" && errors.As(err, &failed):
-		return fmt.Sprintf("The proxy %s was recorded in state as tainted. If the API rolled it back, the next refresh drops it; otherwise the next terraform apply deletes and recreates it.", ce.ProxyID)
+		return fmt.Sprintf("The proxy %s is kept in state as tainted. If the API rolled it back, the next refresh drops it; otherwise the next terraform apply deletes and recreates it.", ce.ProxyID)
 	case ce != nil && ce.ProxyID != "" && errors.As(err, &timeout):
-		return fmt.Sprintf("The proxy %s exists, is still being enabled and is recorded in state as tainted. Raise timeouts.create, or wait and run terraform apply again (it replaces the tainted proxy; run terraform untaint first to keep it).", ce.ProxyID)
+		return fmt.Sprintf("The proxy %s exists, is still being enabled and is kept in state as tainted. Raise timeouts.create, or wait and run terraform apply again (it replaces the tainted proxy; run terraform untaint first to keep it).", ce.ProxyID)
 	case ce != nil && ce.ProxyID != "":
-		return fmt.Sprintf("The proxy %s exists and is recorded in state as tainted; the next terraform apply replaces it. "+
+		return fmt.Sprintf("The proxy %s exists and is kept in state as tainted; the next terraform apply replaces it. "+
 			"To keep it instead, run terraform untaint on this resource once the proxy is ACTIVE.", ce.ProxyID)
 	case ce != nil && len(ce.Candidates) > 0:
 		return fmt.Sprintf("A proxy was probably created, but it cannot be told which of these it is: %s. Nothing was recorded in state. "+

@@ -112,8 +112,8 @@ func (c *Client) CreateAndIdentify(ctx context.Context, instanceID string, req C
 			// Busy with another operation: nothing was created. Wait and
 			// send again; the POST is not replayed by the client itself.
 			c.log.Warn(ctx, "instance busy; waiting before creating the proxy", map[string]any{"instance_id": instanceID, "error": err.Error()})
-			if serr := c.clock.Sleep(ctx, c.cfg.BusyRetryInterval); serr != nil {
-				return nil, fail(CreateError{NothingCreated: true, Err: withPrevious(serr, err)})
+			if werr := c.waitOutBusy(ctx, err); werr != nil {
+				return nil, fail(CreateError{NothingCreated: true, Err: werr})
 			}
 			prev = err
 			continue
@@ -327,8 +327,8 @@ func (c *Client) runStep(ctx context.Context, instanceID, proxyID string, st upd
 			c.log.Warn(ctx, "instance busy; reading the proxy again before the change", map[string]any{
 				"instance_id": instanceID, "proxy_id": proxyID, "step": st.name, "error": err.Error(),
 			})
-			if serr := c.clock.Sleep(ctx, c.cfg.BusyRetryInterval); serr != nil {
-				return &StepError{Step: st.name, Err: withPrevious(serr, err)}
+			if werr := c.waitOutBusy(ctx, err); werr != nil {
+				return &StepError{Step: st.name, Err: werr}
 			}
 			prev = err
 			continue
@@ -343,6 +343,20 @@ func (c *Client) runStep(ctx context.Context, instanceID, proxyID string, st upd
 		}
 		return nil
 	}
+}
+
+// waitOutBusy sleeps before the next try after a busy answer. When the
+// operation's timeout ends first it returns the busy answer itself, so the
+// error keeps its error_code and X-Request-Id.
+func (c *Client) waitOutBusy(ctx context.Context, busy error) error {
+	wait := c.cfg.BusyRetryInterval
+	if dl, ok := ctx.Deadline(); ok && c.clock.Now().Add(wait).After(dl) {
+		return fmt.Errorf("not retrying (instance busy): the operation's timeout ends before the next try: %w", busy)
+	}
+	if err := c.clock.Sleep(ctx, wait); err != nil {
+		return withPrevious(err, busy)
+	}
+	return nil
 }
 
 func (c *Client) updateSteps(instanceID, proxyID string, ch ProxyChanges) []updateStep {

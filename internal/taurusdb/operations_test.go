@@ -129,7 +129,7 @@ func TestUpdateProxy_busyAnswerIsRecomputedFromAFreshRead(t *testing.T) {
 		if clk.Now().Before(done) {
 			return http.StatusConflict, busyAnswer
 		}
-		f.proxies[0].nodeNum += int(body["node_num"].(float64)) //nolint:forcetypeassert // test input
+		f.proxies[0].nodeNum += int(body["node_num"].(float64))
 		return http.StatusOK, `{"job_id":"j2"}`
 	}
 	wrapped := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -179,7 +179,7 @@ func TestUpdateProxy_ordersStepsAndSkipsSatisfiedOnes(t *testing.T) {
 	api.handle = func(f *fakeProxyAPI, method, path string, body map[string]any) (int, string) {
 		switch {
 		case strings.HasSuffix(path, "/enlarge"):
-			f.proxies[0].nodeNum += int(body["node_num"].(float64)) //nolint:forcetypeassert // test input
+			f.proxies[0].nodeNum += int(body["node_num"].(float64))
 		case strings.HasSuffix(path, "/rename"):
 			return http.StatusOK, `{"result":"success"}`
 		}
@@ -207,7 +207,7 @@ func TestCreateAndIdentify_ignoresAProxyAnotherClientCreatedMeanwhile(t *testing
 			f.proxies = append(f.proxies, fakeProxy{id: "foreign000000000000000000000000po01", name: "someone-else", status: ProxyEnabling, nodeNum: 2})
 			return http.StatusConflict, busyAnswer
 		}
-		f.proxies = append(f.proxies, fakeProxy{id: proxyID, name: body["proxy_name"].(string), status: ProxyEnabling, nodeNum: 2}) //nolint:forcetypeassert // test input
+		f.proxies = append(f.proxies, fakeProxy{id: proxyID, name: body["proxy_name"].(string), status: ProxyEnabling, nodeNum: 2})
 		return http.StatusCreated, `{"job_id":"j1"}`
 	}
 	c, _ := newTestClient(t, api, fastOps)
@@ -259,7 +259,7 @@ func TestCreateAndIdentify_refusedRequestCreatedNothing(t *testing.T) {
 func TestCreateAndIdentify_lostAnswerFindsTheProxyWithoutResending(t *testing.T) {
 	api := &fakeProxyAPI{t: t}
 	api.handle = func(f *fakeProxyAPI, method, path string, body map[string]any) (int, string) {
-		f.proxies = append(f.proxies, fakeProxy{id: proxyID, name: body["proxy_name"].(string), status: ProxyEnabling, nodeNum: 2}) //nolint:forcetypeassert // test input
+		f.proxies = append(f.proxies, fakeProxy{id: proxyID, name: body["proxy_name"].(string), status: ProxyEnabling, nodeNum: 2})
 		return http.StatusBadGateway, `<html>502</html>`
 	}
 	c, _ := newTestClient(t, api, fastOps)
