@@ -21,6 +21,14 @@ go vet ./...
 step "unit tests"
 go test -race -count=1 ./...
 
+# The Huawei Cloud SDK is only for the contract tests: it must not reach the
+# provider binary (nor the emulator command), whatever imports creep in.
+step "SDK stays test-only"
+for pkg in . ./cmd/taurusdb-emulator; do
+	linked=$(go list -deps "${pkg}" | grep huaweicloud-sdk-go-v3 || true)
+	[ -z "${linked}" ] || die "${pkg} links the Huawei Cloud SDK, which is a test-only dependency (import it from _test.go files only): ${linked//$'\n'/ }"
+done
+
 step "fuzz (brief)"
 scripts/fuzz.sh 5s
 
