@@ -499,6 +499,13 @@ func (r *proxyInstanceResource) ModifyPlan(ctx context.Context, req resource.Mod
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	var configWeights types.List
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("nodes_read_weight"), &configWeights)...)
+	if configWeights.IsNull() && !plan.RouteMode.IsUnknown() && !plan.RouteMode.Equal(state.RouteMode) {
+		// A route-mode change sets the weights the mode needs (the
+		// primary's to 0 or 1): unconfigured weights are known only after.
+		plan.NodesReadWeight = types.ListUnknown(types.ObjectType{AttrTypes: weightAttrTypes})
+	}
 	flavorSame := plan.Flavor.Equal(state.Flavor)
 	nodesSame := plan.NodeNum.Equal(state.NodeNum)
 	if flavorSame {
