@@ -206,7 +206,7 @@ func matrixCases() []matrixCase {
 		// or in the middle of a try; both must keep the 409's details.
 		wantErr: []string{phrase("creating TaurusDB proxy"), `Instance: {inst}`, reRequestID, phrase("HTTP 409 DBS.200019"),
 			phrase("nothing was created")},
-		says:    "instance, error_code, X-Request-Id; waited out until timeouts.create",
+		says: "instance, error_code, X-Request-Id; waited out until timeouts.create",
 	})
 	add(matrixRead, every500, matrixCase{
 		wantErr: []string{phrase("reading TaurusDB proxy"), `Proxy: {proxy}`, `Instance: {inst}`, reRequestID,
