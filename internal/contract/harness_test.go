@@ -28,7 +28,7 @@ import (
 
 const (
 	testAK = "QTWAOYTTINDUT2QVKYUC"
-	testSK = "MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc" //nolint:gosec // G101: a made-up key for the loopback emulator
+	testSK = "MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc" // made up, for the loopback emulator
 	// jobDuration is how long emulated jobs run on the fake clock; the job
 	// poll advances the clock by jobStep per query.
 	jobDuration = 2 * time.Second

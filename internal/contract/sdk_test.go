@@ -106,8 +106,8 @@ func (e *env) waitJob(t *testing.T, jobID string) *model.GetJobInfoDetail {
 		if j.Id != jobID || j.Instance == nil || j.Instance.Id != e.instance {
 			t.Fatalf("job answer names another job or instance: %+v", j)
 		}
-		switch status := j.Status.Value(); {
-		case status == "Running":
+		switch status := j.Status.Value(); status {
+		case "Running":
 			if i == 0 {
 				conform(t, ex, http.StatusOK, resp, runningAllow)
 				if !strings.HasSuffix(*j.Process, "%") {
@@ -115,7 +115,7 @@ func (e *env) waitJob(t *testing.T, jobID string) *model.GetJobInfoDetail {
 				}
 			}
 			e.clk.Advance(jobStep)
-		case status == "Completed":
+		case "Completed":
 			conform(t, ex, http.StatusOK, resp, completedAllow)
 			for _, ts := range []string{j.Created, *j.Ended} {
 				if _, err := time.Parse("2006-01-02T15:04:05-0700", ts); err != nil {

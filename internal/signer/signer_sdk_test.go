@@ -27,7 +27,7 @@ import (
 const (
 	sdkHost      = "gaussdb.cn-north-4.myhuaweicloud.com"
 	sdkAK        = "QTWAOYTTINDUT2QVKYUC"
-	sdkSK        = "MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc" //nolint:gosec // G101: the published test vector's made-up key
+	sdkSK        = "MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc" // the published test vector's made-up key
 	sdkProjectID = "5c1f3a9e0b7d4e2f8a6c4b2d0e9f7a13"
 )
 
