@@ -100,6 +100,10 @@ func TestAccProxyInstance_planTimeValidation(t *testing.T) {
 		{proxyHCL("p", inst, "f", 2, `name = "abc"`), `(?s)4 to 64`},
 		{proxyHCL("p", inst, "f", 2, `proxy_mode = "rw"`), `(?s)proxy_mode.*readwrite`},
 		{proxyHCL("p", inst, "f", 2, `nodes_read_weight = [{ id = "x", weight = 1001 }]`), `(?s)weight.*between 0 and 1000`},
+		{proxyHCL("p", inst, "f", 2, `nodes_read_weight = [{ id = "x", weight = 1 }, { id = "y", weight = 2 }, { id = "x", weight = 3 }]`),
+			`(?s)Duplicate node in nodes_read_weight.*"x" is listed at positions 0 and 2`},
+		{proxyHCL("p", inst, "f", 2, "route_mode = 1\n nodes_read_weight = [{ id = \"x\", weight = 300 }]"),
+			`(?s)route_mode 1 balances reads by load.*not 300`},
 	}
 	for _, tc := range cases {
 		resource.UnitTest(t, resource.TestCase{

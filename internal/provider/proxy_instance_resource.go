@@ -29,11 +29,12 @@ import (
 )
 
 var (
-	_ resource.Resource                = &proxyInstanceResource{}
-	_ resource.ResourceWithConfigure   = &proxyInstanceResource{}
-	_ resource.ResourceWithImportState = &proxyInstanceResource{}
-	_ resource.ResourceWithIdentity    = &proxyInstanceResource{}
-	_ resource.ResourceWithModifyPlan  = &proxyInstanceResource{}
+	_ resource.Resource                   = &proxyInstanceResource{}
+	_ resource.ResourceWithConfigure      = &proxyInstanceResource{}
+	_ resource.ResourceWithImportState    = &proxyInstanceResource{}
+	_ resource.ResourceWithIdentity       = &proxyInstanceResource{}
+	_ resource.ResourceWithModifyPlan     = &proxyInstanceResource{}
+	_ resource.ResourceWithValidateConfig = &proxyInstanceResource{}
 )
 
 const (
@@ -480,6 +481,31 @@ func opDetail(instanceID, proxyID, jobID string, err error, next string) string 
 		b.WriteString("\n" + next)
 	}
 	return b.String()
+}
+
+// ValidateConfig checks what no single attribute's validator can: in the
+// load-balancing route modes the API takes a read replica's weight only as
+// 0 (no reads) or 1 (reads), so a larger one would be refused at apply or
+// show a diff forever.
+func (r *proxyInstanceResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var mode types.Int64
+	var weights types.List
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("route_mode"), &mode)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("nodes_read_weight"), &weights)...)
+	if resp.Diagnostics.HasError() || mode.IsNull() || mode.IsUnknown() || mode.ValueInt64() == 0 || weights.IsNull() || weights.IsUnknown() {
+		return
+	}
+	var ws []weightModel
+	if d := weights.ElementsAs(ctx, &ws, true); d.HasError() {
+		return
+	}
+	for i, w := range ws {
+		if !w.Weight.IsUnknown() && !w.Weight.IsNull() && w.Weight.ValueInt64() > 1 {
+			resp.Diagnostics.AddAttributeError(path.Root("nodes_read_weight").AtListIndex(i).AtName("weight"), "Weight not allowed in this route mode",
+				fmt.Sprintf("route_mode %d balances reads by load: a node's weight is 0 (takes no reads) or 1 (takes reads), not %d. "+
+					"Use route_mode 0 for weighted reads.", mode.ValueInt64(), w.Weight.ValueInt64()))
+		}
+	}
 }
 
 // ModifyPlan keeps computed values that the planned change cannot affect, so

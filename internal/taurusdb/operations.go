@@ -409,7 +409,7 @@ func (c *Client) updateSteps(instanceID, proxyID string, ch ProxyChanges) []upda
 			name: fmt.Sprintf("changing route_mode to %d", mode),
 			done: func(e *ProxyEntry) bool { return e.Proxy.RouteMode != nil && int(*e.Proxy.RouteMode) == mode },
 			send: func(ctx context.Context, e *ProxyEntry) (string, error) {
-				return c.setRouteMode(ctx, instanceID, proxyID, mode, e)
+				return c.setRouteMode(ctx, instanceID, proxyID, mode, ch.Weights, e)
 			},
 		})
 	}
@@ -448,7 +448,7 @@ func (e *RouteModeRefusedError) Error() string {
 
 func (e *RouteModeRefusedError) Unwrap() error { return e.Err }
 
-func (c *Client) setRouteMode(ctx context.Context, instanceID, proxyID string, mode int, e *ProxyEntry) (string, error) {
+func (c *Client) setRouteMode(ctx context.Context, instanceID, proxyID string, mode int, weights []NodeWeight, e *ProxyEntry) (string, error) {
 	lb := e.Proxy.BalanceRouteModeEnabled
 	w, balanced := MasterWeightForRouteMode(mode)
 	if balanced && lb != nil && !*lb {
@@ -456,7 +456,11 @@ func (c *Client) setRouteMode(ctx context.Context, instanceID, proxyID string, m
 	}
 	req := RouteModeRequest{RouteMode: mode}
 	if balanced {
+		// The load-balancing modes fix the primary's weight and take the
+		// replicas' as 0 (left out) or 1 (in): send the configured ones
+		// here, since the mode change resets them.
 		req.MasterWeight = &w
+		req.ReadonlyNodes = SplitWeights(e, weights).ReadonlyNodes
 	}
 	jobID, err := c.setRouteModeCall(ctx, instanceID, proxyID, req, false)
 	var api *APIError

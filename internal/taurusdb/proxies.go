@@ -540,8 +540,9 @@ type Flavor struct {
 	RAM      FlexString `json:"ram"`
 	DBType   string     `json:"db_type"`
 	// AzStatus maps an availability zone code to the flavor's state there
-	// ("normal", "unsupported", "sellout"); the SDK types it as any.
-	AzStatus map[string]string `json:"az_status"`
+	// ("normal", "unsupported", "sellout"). The SDK types the whole value
+	// as interface{}, so its values are not promised to be strings.
+	AzStatus map[string]any `json:"az_status"`
 }
 
 // FlavorGroup is the flavors of one architecture (group_type x86 or arm).

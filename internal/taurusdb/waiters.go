@@ -8,7 +8,10 @@ import (
 // transitional proxy statuses: the proxy is changing and will settle.
 var transitional = map[string]bool{
 	ProxyEnabling: true, "ADDING PROXY NODE": true, "DELETING READ REPLICAS FROM PROXY": true,
-	"ADDING READ REPLICAS TO PROXY": true, "CHANGING WEIGHT": true,
+	"ADDING READ REPLICAS TO PROXY": true,
+	// The SDK's model spells it CHANGING WEIGHTS; older reference pages
+	// CHANGING WEIGHT. Both mean a weight change is under way.
+	"CHANGING WEIGHTS": true, "CHANGING WEIGHT": true,
 }
 
 // WaitProxyStable polls the proxy list until the proxy leaves every

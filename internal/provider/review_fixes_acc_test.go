@@ -1,0 +1,66 @@
+package provider
+
+import (
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/taurusdb-community/terraform-provider-taurusdb/internal/emulator"
+)
+
+// Acceptance tests for the defects a review proved (issue 9), with the real
+// CLI against the emulator.
+
+// testAccProxyInstanceConfig_nodes is one proxy with node_num nodes and the
+// given update timeout ("" = the default).
+func testAccProxyInstanceConfig_nodes(env *accEnv, inst string, nodes int, updateTimeout string) string {
+	extra := ""
+	if updateTimeout != "" {
+		extra = `  timeouts = { update = "` + updateTimeout + `" }`
+	}
+	return env.providerHCL() + proxyHCL("p", inst, testFlavor, nodes, extra)
+}
+
+// Apply #1 asks node_num 2 -> 4 and times out while the add-nodes job runs.
+// The re-run used to read 2, wait out the busy instance and add 2 more: 6
+// nodes. It must wait for the running job and find 4.
+func TestAccProxyInstance_rerunAfterUpdateTimeoutChangesNodesOnce(t *testing.T) {
+	// Jobs outlast the 1 s update timeout by a margin that the re-run's
+	// start (a refresh and a plan) cannot use up.
+	env := newAccEnv(t, emulator.Config{JobDuration: 5 * time.Second})
+	inst := env.instance(0)
+	const addr = "taurusdb_proxy_instance.p"
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		CheckDestroy:             env.checkDestroyed,
+		Steps: []resource.TestStep{
+			{Config: testAccProxyInstanceConfig_nodes(env, inst, 2, "")},
+			{
+				Config:      testAccProxyInstanceConfig_nodes(env, inst, 4, "1s"),
+				ExpectError: regexp.MustCompile(`(?s)updating TaurusDB proxy.*changing node_num to 4.*timed out`),
+			},
+			{
+				Config: testAccProxyInstanceConfig_nodes(env, inst, 4, ""),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("node_num"), knownvalue.Int64Exact(4)),
+				},
+			},
+		},
+	})
+	enlarges := 0
+	for _, r := range env.emu.Requests() {
+		if r.Method == http.MethodPost && strings.HasSuffix(r.Path, "/proxy/enlarge") {
+			enlarges++
+		}
+	}
+	if enlarges != 1 {
+		t.Errorf("%d add-nodes calls; the re-run must wait for the first job instead of adding nodes again", enlarges)
+	}
+}
