@@ -41,9 +41,13 @@ const (
 	FaultBusy FaultKind = "busy"
 	// FaultError answers Status (default 500) with Code and Message.
 	FaultError FaultKind = "error"
+	// FaultGatewayNotFound answers 404 as an API gateway with no route for
+	// the path does (Kong's {"message":"no Route matched with those
+	// values"}): a 404 that says nothing about the proxy.
+	FaultGatewayNotFound FaultKind = "gateway-not-found"
 )
 
-var faultKinds = []FaultKind{FaultThrottle, FaultServerError, FaultHTMLBadGateway, FaultMalformedJSON, FaultNoJobID, FaultLatency, FaultDropConnection, FaultJobFails, FaultJobHangs, FaultBusy, FaultError}
+var faultKinds = []FaultKind{FaultThrottle, FaultServerError, FaultHTMLBadGateway, FaultMalformedJSON, FaultNoJobID, FaultLatency, FaultDropConnection, FaultJobFails, FaultJobHangs, FaultBusy, FaultError, FaultGatewayNotFound}
 
 // Fault is a scripted failure.
 //
@@ -235,6 +239,8 @@ func faultResponse(f *Fault) response {
 		return response{status: http.StatusOK, body: []byte(`{"job_id": `)}
 	case FaultNoJobID:
 		return response{status: http.StatusOK, body: []byte(`{}`)}
+	case FaultGatewayNotFound:
+		return response{status: http.StatusNotFound, contentType: "application/json", body: []byte(`{"message":"no Route matched with those values"}`)}
 	case FaultBusy:
 		return apiError(http.StatusConflict, code(codeBusy), "%s", msg("The instance is busy: another operation is running. Try again later. (injected by the emulator)"))
 	default: // FaultError, and anything unknown

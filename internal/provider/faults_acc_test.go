@@ -229,6 +229,20 @@ func matrixCases() []matrixCase {
 			phrase("HTTP 409 DBS.200019"), phrase("most likely never started"), phrase("terraform destroy again")},
 		says: "proxy, instance, error_code, X-Request-Id; waited out until timeouts.delete; proxy kept in state",
 	})
+	// A 404 from something other than TaurusDB (a gateway without the
+	// route, a wrong endpoint) says nothing about the proxy: it must never
+	// drop it from state nor count as deleted.
+	gateway404 := kind{"404 from a gateway with no route", emulator.Fault{Kind: emulator.FaultGatewayNotFound}}
+	add(matrixRead, gateway404, matrixCase{
+		wantErr: []string{phrase("reading TaurusDB proxy"), `Proxy: {proxy}`, `Instance: {inst}`, phrase("HTTP 404: no Route matched"),
+			phrase("carries no TaurusDB not-found code"), phrase("Check the provider's endpoint and region"), phrase("state is unchanged")},
+		says: "proxy, instance, the URL's host and path; check endpoint and region; state unchanged",
+	})
+	add(matrixDelete, gateway404, matrixCase{
+		wantErr: []string{phrase("deleting TaurusDB proxy"), `Proxy: {proxy}`, `Instance: {inst}`, phrase("HTTP 404: no Route matched"),
+			phrase("Check the provider's endpoint and region"), phrase("proxy is kept in state")},
+		says: "proxy, instance, the URL's host and path; check endpoint and region; proxy kept in state",
+	})
 	add(matrixPoll, every500, matrixCase{
 		wantErr: []string{phrase("creating TaurusDB proxy"), `Proxy: ` + reProxyID, `Instance: {inst}`, `Job: ` + reJobID, reRequestID,
 			`querying job ` + reJobID, phrase("giving up after 5 retries"), phrase("HTTP 500 DBS.200000"), phrase("kept in state as tainted")},
