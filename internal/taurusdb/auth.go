@@ -166,16 +166,6 @@ type iamTokenResponse struct {
 	} `json:"token"`
 }
 
-// iamError covers both IAM's own error shape and the API's.
-type iamError struct {
-	Error struct {
-		Code    string `json:"code"`
-		Message string `json:"message"`
-	} `json:"error"`
-	ErrorCode string `json:"error_code"`
-	ErrorMsg  string `json:"error_msg"`
-}
-
 func (a *PasswordAuth) exchange(ctx context.Context) (string, time.Time, error) {
 	var body iamTokenRequest
 	body.Auth.Identity.Methods = []string{"password"}
@@ -209,9 +199,11 @@ func (a *PasswordAuth) exchange(ctx context.Context) (string, time.Time, error) 
 	reqID := resp.Header.Get("X-Request-Id")
 	if resp.StatusCode/100 != 2 {
 		apiErr := &APIError{Method: http.MethodPost, Path: url, Status: resp.StatusCode, RequestID: reqID}
-		var ie iamError
-		if json.Unmarshal(raw, &ie) == nil {
-			apiErr.Code, apiErr.Message = firstNonEmpty(ie.Error.Code, ie.ErrorCode), firstNonEmpty(ie.Error.Message, ie.ErrorMsg)
+		// IAM answers {"error": {"code", "message"}}; errorBody reads
+		// that and the API's shapes.
+		var eb errorBody
+		if json.Unmarshal(raw, &eb) == nil {
+			apiErr.Code, apiErr.Message = eb.codeAndMessage()
 		} else {
 			apiErr.Body = snippet(raw)
 		}

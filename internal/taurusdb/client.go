@@ -471,12 +471,39 @@ func decodeBody(raw []byte, out any) error {
 	return nil
 }
 
+// errorBody is every error shape the official SDK reads: error_code and
+// error_msg; code and message (gateways); or either pair one level down, as
+// in IAM's {"error": {"code", "message"}}. Codes may be numbers there.
 type errorBody struct {
-	ErrorCode string `json:"error_code"`
-	ErrorMsg  string `json:"error_msg"`
-	// Some gateways answer {"code": ..., "message": ...} instead.
-	Code    string `json:"code"`
-	Message string `json:"message"`
+	ErrorCode FlexString `json:"error_code"`
+	ErrorMsg  string     `json:"error_msg"`
+	Code      FlexString `json:"code"`
+	Message   string     `json:"message"`
+	Error     *struct {
+		ErrorCode FlexString `json:"error_code"`
+		ErrorMsg  string     `json:"error_msg"`
+		Code      FlexString `json:"code"`
+		Message   string     `json:"message"`
+	} `json:"error"`
+}
+
+// codeAndMessage picks the pair the SDK would: the first shape with both
+// a code and a message, else whatever was given.
+func (b *errorBody) codeAndMessage() (string, string) {
+	pairs := [][2]string{{string(b.ErrorCode), b.ErrorMsg}, {string(b.Code), b.Message}}
+	if b.Error != nil {
+		pairs = append(pairs, [2]string{string(b.Error.ErrorCode), b.Error.ErrorMsg}, [2]string{string(b.Error.Code), b.Error.Message})
+	}
+	for _, p := range pairs {
+		if p[0] != "" && p[1] != "" {
+			return p[0], p[1]
+		}
+	}
+	var code, msg string
+	for _, p := range pairs {
+		code, msg = firstNonEmpty(code, p[0]), firstNonEmpty(msg, p[1])
+	}
+	return code, msg
 }
 
 // decodeAPIError turns a non-2xx answer into an *APIError, whatever its body.
@@ -484,8 +511,7 @@ func decodeAPIError(method, path string, status int, requestID string, raw []byt
 	e := &APIError{Method: method, Path: path, Status: status, RequestID: requestID}
 	var b errorBody
 	if json.Unmarshal(raw, &b) == nil {
-		e.Code = firstNonEmpty(b.ErrorCode, b.Code)
-		e.Message = firstNonEmpty(b.ErrorMsg, b.Message)
+		e.Code, e.Message = b.codeAndMessage()
 	}
 	if e.Code == "" && e.Message == "" {
 		e.Body = snippet(raw)
