@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Proxy status values the emulator uses (a subset of the documented ones).
@@ -207,13 +208,17 @@ func (e *Emulator) newProxyNodes(n, start int) []proxyNode {
 	return out
 }
 
-var proxyNameRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]{3,63}$`)
+// The SDK documents proxy_name as 4 to 64 characters and at most 64 bytes
+// (a Chinese character is 3), starting with a letter or a Chinese
+// character, with letters, digits, Chinese characters, "-" and "_".
+var proxyNameRE = regexp.MustCompile(`^[A-Za-z\p{Han}][A-Za-z0-9\p{Han}_-]*$`)
 
 func checkProxyName(field, name string) *response {
-	if proxyNameRE.MatchString(name) {
+	if n := utf8.RuneCountInString(name); proxyNameRE.MatchString(name) && n >= 4 && n <= 64 && len(name) <= 64 {
 		return nil
 	}
-	r := badRequest("%s %q is not valid: it must be 4 to 64 characters, start with a letter and contain only letters, digits, hyphens (-) and underscores (_)", field, name)
+	r := badRequest("%s %q is not valid: it must be 4 to 64 characters and at most 64 bytes, start with a letter or a Chinese character "+
+		"and contain only letters, digits, Chinese characters, hyphens (-) and underscores (_)", field, name)
 	return &r
 }
 

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
@@ -16,8 +18,14 @@ var (
 	projectIDRe  = regexp.MustCompile(`^[A-Za-z0-9]{32}$`)
 	instanceIDRe = regexp.MustCompile(`^[A-Za-z0-9]{32}in07$`)
 	proxyIDRe    = regexp.MustCompile(`^[A-Za-z0-9]{32}po01$`)
-	proxyNameRe  = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]{3,63}$`)
+	// A proxy name, as the SDK's OpenMysqlProxyRequestBody documents it:
+	// it starts with a letter or a Chinese character and holds letters,
+	// digits, Chinese characters, "-" and "_"; lengths are checked apart.
+	proxyNameRe = regexp.MustCompile(`^[A-Za-z\p{Han}][A-Za-z0-9\p{Han}_-]*$`)
 )
+
+// Ports the service reserves (the SDK's UpdateProxyPortRequestBody).
+var reservedPorts = []int64{1033, 5342, 5343, 5344, 5345, 12017, 20000, 20201, 20202, 33062, 33071}
 
 func projectIDValidator() validator.String {
 	return stringvalidator.RegexMatches(projectIDRe, "must be a project ID: 32 letters and digits")
@@ -28,7 +36,37 @@ func instanceIDValidator() validator.String {
 }
 
 func proxyNameValidator() validator.String {
-	return stringvalidator.RegexMatches(proxyNameRe, "must be 4 to 64 characters, start with a letter, and contain only letters, digits, hyphens and underscores")
+	return proxyName{}
+}
+
+// proxyName checks a proxy name: 4 to 64 characters and at most 64 bytes
+// (a Chinese character takes 3), starting with a letter or a Chinese
+// character, with letters, digits, Chinese characters, "-" and "_".
+type proxyName struct{}
+
+func (proxyName) Description(context.Context) string {
+	return "4 to 64 characters and at most 64 bytes, start with a letter or a Chinese character, and hold only letters, digits, Chinese characters, hyphens and underscores"
+}
+
+func (v proxyName) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v proxyName) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	name := req.ConfigValue.ValueString()
+	n := utf8.RuneCountInString(name)
+	if !proxyNameRe.MatchString(name) || n < 4 || n > 64 || len(name) > 64 {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid proxy name",
+			fmt.Sprintf("%q is not a valid proxy name: it must be %s (this one has %d characters, %d bytes).", name, v.Description(ctx), n, len(name)))
+	}
+}
+
+func portValidator() validator.Int64 {
+	return int64validator.All(
+		int64validator.Between(1025, 65534),
+		int64validator.NoneOf(reservedPorts...),
+	)
 }
 
 // parseImportID splits "<instance_id>/<proxy_id>" and checks both shapes.
