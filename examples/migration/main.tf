@@ -26,7 +26,7 @@ resource "taurusdb_proxy_instance" "orders" {
   node_num = 2
   # huaweicloud: proxy_name
   name = "orders-proxy"
-  # huaweicloud: proxy_mode. The API never reports it; the first apply after
-  # the import records it in state in place, without replacing the proxy.
+  # huaweicloud: proxy_mode. Read back from the API: it must match the
+  # proxy's real mode, or the plan shows a replacement.
   proxy_mode = "readwrite"
 }
