@@ -68,7 +68,7 @@ Values cannot contain commas.
 type options struct {
 	listen, projectID, token, accessKey, secretKey, securityToken string
 	user, password, domain, instances, logPath                    string
-	allowRemote, noBalanceRouteMode                               bool
+	allowRemote, noBalanceRouteMode, refuseMultiDelete            bool
 	instanceCount, maxProxies                                     int
 	jobDuration, jobInvisible, keepDeleted                        time.Duration
 	rateLimit                                                     float64
@@ -102,6 +102,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.DurationVar(&o.keepDeleted, "keep-deleted", 0, "how long deleted proxies stay listed with status DELETED")
 	fs.IntVar(&o.maxProxies, "max-proxies", 4, "proxies allowed per instance")
 	fs.BoolVar(&o.noBalanceRouteMode, "no-balance-route-mode", false, "imitate a proxy kernel without load balancing: balance_route_mode_enabled false, route_mode 1 and 2 refused")
+	fs.BoolVar(&o.refuseMultiDelete, "refuse-multi-delete", false, "refuse a DELETE naming several proxy_ids (400), as an API taking one proxy per call would")
 	fs.StringVar(&o.logPath, "log", "", "request log file (default: standard output)")
 	fs.Func("fault", "inject a fault (repeatable; syntax below)", func(spec string) error {
 		f, err := emulator.ParseFault(spec)
@@ -200,7 +201,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 		AccessKey: o.accessKey, SecretKey: o.secretKey, SecurityToken: o.securityToken,
 		JobDuration: o.jobDuration, JobInvisible: o.jobInvisible, RateLimit: o.rateLimit,
 		KeepDeleted: o.keepDeleted, MaxProxiesPerInstance: o.maxProxies, Log: logOut,
-		NoBalanceRouteMode: o.noBalanceRouteMode,
+		NoBalanceRouteMode:     o.noBalanceRouteMode,
+		RefuseMultiProxyDelete: o.refuseMultiDelete,
 	}
 	if o.user != "" {
 		cfg.Users = []emulator.User{{Name: o.user, Password: o.password, Domain: o.domain}}

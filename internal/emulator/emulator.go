@@ -69,6 +69,9 @@ type Config struct {
 	// proxies list balance_route_mode_enabled false, and create and the
 	// route-mode call refuse route_mode 1 and 2.
 	NoBalanceRouteMode bool
+	// RefuseMultiProxyDelete imitates an API that takes one proxy per
+	// delete call: a DELETE naming several proxy_ids answers 400.
+	RefuseMultiProxyDelete bool
 
 	Log io.Writer // one line per request, if non-nil
 	// Now is the emulator's clock (job progress, token expiry, rate limit,

@@ -262,6 +262,11 @@ func (e *Emulator) deleteProxies(c *call) response {
 		return *fail
 	}
 	ids := dedupe(req.ProxyIDs)
+	if len(ids) > 1 && e.cfg.RefuseMultiProxyDelete {
+		// A stand-in code: the reference documents several IDs per call,
+		// so what an API refusing them would answer is not known.
+		return apiError(http.StatusBadRequest, codeBadRequest, "proxy_ids may name one proxy only (got %d).", len(ids))
+	}
 	if len(ids) == 0 {
 		live := inst.live()
 		switch len(live) {

@@ -64,9 +64,13 @@ func createNextStep(err error, name string) string {
 func deleteNextStep(err error) string {
 	var failed *taurusdb.JobFailedError
 	var timeout *taurusdb.JobTimeoutError
+	var lock *taurusdb.LockWaitError
 	switch {
 	case errors.As(err, &failed):
 		return "The proxy is kept in state. Fix the cause given by fail_reason, then run terraform destroy (or apply) again to retry the delete."
+	case errors.As(err, &lock):
+		return "Other operations of this provider on the instance outlasted timeouts.delete, so the delete was never sent; the proxy is kept in state. " +
+			"Run terraform destroy again, or raise timeouts.delete."
 	case taurusdb.IsBusy(err):
 		// Checked before the timeout: a busy instance that outlasts the
 		// timeout means the delete most likely never started.

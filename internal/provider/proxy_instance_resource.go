@@ -256,14 +256,10 @@ func (r *proxyInstanceResource) Delete(ctx context.Context, req resource.DeleteR
 	timeout, d := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
 	resp.Diagnostics.Append(d...)
 	instanceID, proxyID := state.InstanceID.ValueString(), state.ID.ValueString()
-	ctx, release, err := begin(ctx, c, instanceID, timeout)
-	if err != nil {
-		resp.Diagnostics.AddError(fmt.Sprintf("deleting TaurusDB proxy (%s)", proxyID), opDetail(instanceID, proxyID, "", err,
-			"Other operations of this provider on the instance outlasted timeouts.delete, so the delete was never sent; the proxy is kept in state. "+
-				"Run terraform destroy again, or raise timeouts.delete."))
-		return
-	}
-	defer release()
+	// No instance lock here: the client gathers the Deletes of one
+	// instance into one call and takes the lock for it.
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 	jobID, err := c.DeleteAndWait(ctx, instanceID, proxyID)
 	if err != nil {
 		// Returning an error keeps the resource in state, so a later

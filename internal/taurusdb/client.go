@@ -56,6 +56,10 @@ type Config struct {
 	// again; LostAnswerPoll is the interval. Defaults 15s and 2s.
 	LostAnswerWindow time.Duration
 	LostAnswerPoll   time.Duration
+	// DeleteBatchWindow is how long a Delete waits for Deletes of other
+	// proxies of the same instance to join it in one call; default
+	// DefaultDeleteBatchWindow, negative for no batching.
+	DeleteBatchWindow time.Duration
 }
 
 // Client calls the TaurusDB API. It is safe for concurrent use.
@@ -69,6 +73,7 @@ type Client struct {
 	locks    map[string]chan struct{}
 	jitterMu sync.Mutex
 	rng      *rand.Rand
+	batches  deleteBatcher
 }
 
 const maxBusyRetriesWithoutDeadline = 60
@@ -108,6 +113,9 @@ func New(cfg Config) (*Client, error) {
 	}
 	if cfg.LostAnswerPoll <= 0 {
 		cfg.LostAnswerPoll = 2 * time.Second
+	}
+	if cfg.DeleteBatchWindow == 0 {
+		cfg.DeleteBatchWindow = DefaultDeleteBatchWindow
 	}
 	if cfg.JobSchedule == nil {
 		cfg.JobSchedule = func() Schedule { return NewAdaptiveSchedule() }
@@ -191,9 +199,22 @@ func (c *Client) LockInstance(ctx context.Context, instanceID string) (func(), e
 	case ch <- struct{}{}:
 		return func() { <-ch }, nil
 	case <-ctx.Done():
-		return nil, fmt.Errorf("waiting for other operations of this provider on instance %s: %w", instanceID, ctx.Err())
+		return nil, &LockWaitError{InstanceID: instanceID, Err: ctx.Err()}
 	}
 }
+
+// LockWaitError is a context that ended while waiting for other operations
+// of this process on the instance: the call it guarded was never sent.
+type LockWaitError struct {
+	InstanceID string
+	Err        error
+}
+
+func (e *LockWaitError) Error() string {
+	return fmt.Sprintf("waiting for other operations of this provider on instance %s: %v", e.InstanceID, e.Err)
+}
+
+func (e *LockWaitError) Unwrap() error { return e.Err }
 
 // call describes one API request.
 type call struct {

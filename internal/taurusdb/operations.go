@@ -230,35 +230,70 @@ func (c *Client) identifyNewProxy(ctx context.Context, instanceID string, known 
 }
 
 // DeleteAndWait disables exactly the given proxy and returns when it is
-// gone: the job completed and the proxy left the list. A proxy or instance
-// that is already gone counts as deleted. It returns the job ID when one
-// was started.
+// gone: the job completed and the proxy left the list. Deletes of proxies of
+// one instance that arrive within the client's DeleteBatchWindow go out as
+// one call naming them all, answered by one job (see batch.go). A proxy or
+// instance that is already gone counts as deleted. It returns the job ID
+// when one was started.
 func (c *Client) DeleteAndWait(ctx context.Context, instanceID, proxyID string) (string, error) {
-	c.log.Info(ctx, "deleting TaurusDB proxy", map[string]any{"instance_id": instanceID, "proxy_id": proxyID})
-	jobID, err := c.DeleteProxy(ctx, instanceID, proxyID)
-	switch {
-	case IsNotFound(err):
-		c.log.Info(ctx, "TaurusDB proxy already gone", map[string]any{"instance_id": instanceID, "proxy_id": proxyID})
-		return "", nil
-	case err != nil:
-		// The API may refuse a second delete of a proxy that is already
-		// being disabled: then wait for it to disappear rather than fail.
-		entry, ferr := c.FindProxy(ctx, instanceID, proxyID)
-		if IsNotFound(ferr) {
-			return "", nil
-		}
-		if ferr == nil && entry.Proxy.Status == ProxyDisabling {
-			return "", c.WaitProxyGone(ctx, instanceID, proxyID)
-		}
+	batch := c.joinDelete(ctx, instanceID, proxyID)
+	if err := awaitBatch(ctx, batch); err != nil {
 		return "", err
 	}
-	if _, err := c.WaitJob(ctx, jobID); err != nil {
-		return jobID, err
+	if batch.single[proxyID] {
+		return c.deleteOne(ctx, instanceID, proxyID)
+	}
+	if err := batch.err; err != nil {
+		return batch.jobID, c.afterFailedDelete(ctx, instanceID, proxyID, batch.jobID, err)
+	}
+	if err := c.WaitProxyGone(ctx, instanceID, proxyID); err != nil {
+		return batch.jobID, fmt.Errorf("job %s completed, but the proxy is still listed: %w", batch.jobID, err)
+	}
+	return batch.jobID, nil
+}
+
+// deleteOne deletes one proxy with a call of its own, under the instance
+// lock.
+func (c *Client) deleteOne(ctx context.Context, instanceID, proxyID string) (string, error) {
+	unlock, err := c.LockInstance(ctx, instanceID)
+	if err != nil {
+		return "", err
+	}
+	defer unlock()
+	c.log.Info(ctx, "deleting TaurusDB proxy", map[string]any{"instance_id": instanceID, "proxy_id": proxyID})
+	jobID, err := c.DeleteProxy(ctx, instanceID, proxyID)
+	if err == nil {
+		_, err = c.WaitJob(ctx, jobID)
+	}
+	if err != nil {
+		return jobID, c.afterFailedDelete(ctx, instanceID, proxyID, jobID, err)
 	}
 	if err := c.WaitProxyGone(ctx, instanceID, proxyID); err != nil {
 		return jobID, fmt.Errorf("job %s completed, but the proxy is still listed: %w", jobID, err)
 	}
 	return jobID, nil
+}
+
+// afterFailedDelete decides what a failed delete call or job means for one
+// proxy: nil when the proxy turns out to be gone (or goes, when the API
+// refused a second delete of a proxy it is already disabling).
+func (c *Client) afterFailedDelete(ctx context.Context, instanceID, proxyID, jobID string, err error) error {
+	if IsNotFound(err) {
+		c.log.Info(ctx, "TaurusDB proxy already gone", map[string]any{"instance_id": instanceID, "proxy_id": proxyID})
+		return nil
+	}
+	if jobID != "" || ctx.Err() != nil {
+		// The job ran and failed, or the wait ended: the proxy stays.
+		return err
+	}
+	entry, ferr := c.FindProxy(ctx, instanceID, proxyID)
+	if IsNotFound(ferr) {
+		return nil
+	}
+	if ferr == nil && entry.Proxy.Status == ProxyDisabling {
+		return c.WaitProxyGone(ctx, instanceID, proxyID)
+	}
+	return err
 }
 
 // ProxyChanges are the targets of an update. Zero values (nil, "") leave a
