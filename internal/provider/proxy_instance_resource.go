@@ -167,7 +167,7 @@ func (r *proxyInstanceResource) Read(ctx context.Context, req resource.ReadReque
 	ctx, cancel := context.WithTimeout(ctx, readTimeout)
 	defer cancel()
 	instanceID, proxyID := state.InstanceID.ValueString(), state.ID.ValueString()
-	entry, err := c.FindProxy(ctx, instanceID, proxyID)
+	entry, err := c.ReadProxy(ctx, instanceID, proxyID)
 	if taurusdb.IsNotFound(err) {
 		resp.Diagnostics.AddWarning("TaurusDB proxy no longer exists",
 			fmt.Sprintf("Proxy %s on instance %s was not found (or is DELETED); removing it from state. The next apply creates it again if it is still configured.", proxyID, instanceID))

@@ -60,6 +60,9 @@ type Config struct {
 	// proxies of the same instance to join it in one call; default
 	// DefaultDeleteBatchWindow, negative for no batching.
 	DeleteBatchWindow time.Duration
+	// ListCacheTTL is how long one proxy list serves refreshes (ReadProxy);
+	// default DefaultListCacheTTL, negative to list for every refresh.
+	ListCacheTTL time.Duration
 }
 
 // Client calls the TaurusDB API. It is safe for concurrent use.
@@ -74,6 +77,7 @@ type Client struct {
 	jitterMu sync.Mutex
 	rng      *rand.Rand
 	batches  deleteBatcher
+	lists    listCoalescer
 }
 
 const maxBusyRetriesWithoutDeadline = 60
@@ -113,6 +117,9 @@ func New(cfg Config) (*Client, error) {
 	}
 	if cfg.LostAnswerPoll <= 0 {
 		cfg.LostAnswerPoll = 2 * time.Second
+	}
+	if cfg.ListCacheTTL == 0 {
+		cfg.ListCacheTTL = DefaultListCacheTTL
 	}
 	if cfg.DeleteBatchWindow == 0 {
 		cfg.DeleteBatchWindow = DefaultDeleteBatchWindow
@@ -238,6 +245,12 @@ func (c *Client) do(ctx context.Context, cl call) error {
 		if payload, err = json.Marshal(cl.in); err != nil {
 			return fmt.Errorf("encoding %s %s: %w", cl.method, cl.path, err)
 		}
+	}
+	if cl.method != http.MethodGet {
+		// Before and after: no refresh is served a list read while this
+		// call was on its way.
+		c.changed(cl.path)
+		defer c.changed(cl.path)
 	}
 	idempotent := cl.method != http.MethodPost && !cl.notIdempotent
 	attempt, throttled, busy := 0, 0, 0

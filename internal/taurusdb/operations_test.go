@@ -26,6 +26,8 @@ type fakeProxyAPI struct {
 	jobDone func(id string) bool
 	// listFail, when set, answers every list call with this status.
 	listFail int
+	// lists counts list calls.
+	lists int
 }
 
 type fakeProxy struct {
@@ -39,6 +41,7 @@ func (f *fakeProxyAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	switch {
 	case r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/proxies"):
+		f.lists++
 		if f.listFail != 0 {
 			w.WriteHeader(f.listFail)
 			_, _ = io.WriteString(w, `{"error_code":"DBS.200001","error_msg":"internal error"}`)

@@ -418,12 +418,19 @@ func (c *Client) FindProxy(ctx context.Context, instanceID, proxyID string) (*Pr
 	if err != nil {
 		return nil, err
 	}
+	return findIn(list, instanceID, proxyID)
+}
+
+// findIn returns a copy of the proxy's entry: lists may be shared between
+// readers.
+func findIn(list []ProxyEntry, instanceID, proxyID string) (*ProxyEntry, error) {
 	for i := range list {
 		if list[i].Proxy.PoolID == proxyID {
 			if list[i].Proxy.Status == ProxyDeleted {
 				break
 			}
-			return &list[i], nil
+			e := list[i]
+			return &e, nil
 		}
 	}
 	return nil, fmt.Errorf("proxy %s on instance %s: %w", proxyID, instanceID, ErrProxyNotFound)
