@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -142,6 +143,10 @@ func (p *taurusProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		cfg.UserAgent += " terraform/" + req.TerraformVersion
 	}
 	cfg.Logger = tflogLogger{}
+	if err := tuningFromEnv(&cfg); err != nil {
+		resp.Diagnostics.AddError("Invalid TaurusDB provider tuning", err.Error())
+		return
+	}
 	if pa, ok := cfg.Auth.(*taurusdb.PasswordAuth); ok {
 		pa.UserAgent = cfg.UserAgent
 	}
@@ -155,6 +160,36 @@ func (p *taurusProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	}
 	tflog.Debug(ctx, "configured TaurusDB client", map[string]any{"endpoint": cfg.Endpoint, "project_id": s.projectID, "auth": cfg.Auth.Mode()})
 	resp.ResourceData = &providerData{client: client, secrets: s.secrets()}
+}
+
+// tuningFromEnv reads the two knobs that trade API calls for latency, for
+// benchmarks and for the rare setup that needs them off:
+// TAURUSDB_DELETE_BATCH_WINDOW (how long a delete waits for others on the
+// same instance to share its call) and TAURUSDB_REFRESH_SHARE_TTL (how long
+// one proxy list serves refreshes). A Go duration; "0" or "off" disables.
+func tuningFromEnv(cfg *taurusdb.Config) error {
+	for name, dst := range map[string]*time.Duration{
+		"TAURUSDB_DELETE_BATCH_WINDOW": &cfg.DeleteBatchWindow,
+		"TAURUSDB_REFRESH_SHARE_TTL":   &cfg.ListCacheTTL,
+	} {
+		v := strings.TrimSpace(os.Getenv(name))
+		switch v {
+		case "":
+			continue
+		case "0", "off":
+			*dst = -1
+			continue
+		}
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 || d > time.Minute {
+			return fmt.Errorf("%s=%q: want a duration from 0 to 1m (such as 300ms), or off", name, v)
+		}
+		*dst = d
+		if d == 0 {
+			*dst = -1
+		}
+	}
+	return nil
 }
 
 // providerData is what resources receive. secrets are masked in every log
