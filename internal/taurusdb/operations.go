@@ -307,6 +307,32 @@ type ProxyChanges struct {
 	// Weights are read weights by database node ID; the master's is sent
 	// as master_weight.
 	Weights []NodeWeight
+	// NewNodeAutoAdd is ON or OFF; NewNodeWeight goes with it.
+	NewNodeAutoAdd string
+	NewNodeWeight  *int
+	// TransactionSplit is ON or OFF.
+	TransactionSplit string
+	// ConsistenceMode is session, global or eventual.
+	ConsistenceMode string
+	// ConnectionPoolType is CLOSED or SESSION.
+	ConnectionPoolType string
+	SSL                *bool
+	AccessControl      *AccessControlChange
+	// Parameters are set by name; others are left as they are.
+	Parameters []ParameterValue
+}
+
+// AccessControlChange is the access control an update asks for. Rules nil
+// leaves the list as it is.
+type AccessControlChange struct {
+	Enabled bool
+	Type    string
+	Rules   []AccessRule
+}
+
+// ParameterValue is a parameter's wanted value.
+type ParameterValue struct {
+	Name, Value string
 }
 
 // StepError is a failed step of UpdateProxy: which setting, and the job.
@@ -324,11 +350,18 @@ func (e *StepError) Unwrap() error { return e.Err }
 type updateStep struct {
 	name string
 	done func(e *ProxyEntry) bool
-	send func(ctx context.Context, e *ProxyEntry) (jobID string, err error)
+	// check replaces done for settings the list does not carry: it reads
+	// them with a call of its own.
+	check func(ctx context.Context, e *ProxyEntry) (bool, error)
+	send  func(ctx context.Context, e *ProxyEntry) (jobID string, err error)
 }
 
-// UpdateOrder is the order in which UpdateProxy makes changes.
-var UpdateOrder = []string{"flavor", "node_num", "name", "port", "route_mode", "nodes_read_weight"}
+// UpdateOrder is the order in which UpdateProxy makes changes: capacity
+// first, then routing, then the proxy's behaviour.
+var UpdateOrder = []string{
+	"flavor", "node_num", "name", "port", "route_mode", "nodes_read_weight", "new_node_auto_add",
+	"transaction_split", "consistence_mode", "connection_pool_type", "ssl", "access_control", "parameters",
+}
 
 // UpdateProxy makes each requested change in turn (UpdateOrder) and waits
 // for its job. Before each step it waits until the proxy is stable and reads
@@ -354,7 +387,15 @@ func (c *Client) runStep(ctx context.Context, instanceID, proxyID string, st upd
 		if err != nil {
 			return &StepError{Step: st.name, Err: fmt.Errorf("reading the proxy before the change: %w", withPrevious(err, prev))}
 		}
-		if st.done(e) {
+		done := false
+		if st.check != nil {
+			if done, err = st.check(ctx, e); err != nil {
+				return &StepError{Step: st.name, Err: fmt.Errorf("reading the setting before the change: %w", err)}
+			}
+		} else {
+			done = st.done(e)
+		}
+		if done {
 			return nil
 		}
 		jobID, err := st.send(ctx, e)
@@ -457,7 +498,7 @@ func (c *Client) updateSteps(instanceID, proxyID string, ch ProxyChanges) []upda
 			},
 		})
 	}
-	return steps
+	return append(steps, c.settingSteps(instanceID, proxyID, ch)...)
 }
 
 // RouteModeRefusedError is the API refusing a load-balancing route mode,

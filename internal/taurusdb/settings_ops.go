@@ -1,0 +1,203 @@
+package taurusdb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+)
+
+// The update steps of the settings in settings.go, in UpdateOrder.
+
+// SettingRefusedError is the API refusing a setting outright: not a busy
+// instance or bad credentials, but a request it will not carry out, such as
+// a feature only whitelisted accounts or newer kernels have.
+type SettingRefusedError struct {
+	Setting string
+	Err     error
+}
+
+func (e *SettingRefusedError) Error() string {
+	return fmt.Sprintf("the API refused %s (%v). Some settings are available only to accounts on Huawei Cloud's whitelist for them "+
+		"or to newer proxy kernels: ask Huawei Cloud support to enable it, or remove %s from the configuration", e.Setting, e.Err, e.Setting)
+}
+
+func (e *SettingRefusedError) Unwrap() error { return e.Err }
+
+// refused wraps a 4xx that is neither busy, throttling, auth nor
+// not-found as a SettingRefusedError naming the setting.
+func refused(setting string, err error) error {
+	if e, ok := asAPIError(err); ok && e.Status >= 400 && e.Status < 500 && !IsBusy(err) && !IsAuth(err) && !IsThrottled(err) && !IsNotFound(err) {
+		return &SettingRefusedError{Setting: setting, Err: err}
+	}
+	return err
+}
+
+func (c *Client) settingSteps(instanceID, proxyID string, ch ProxyChanges) []updateStep {
+	var steps []updateStep
+	if ch.NewNodeAutoAdd != "" || ch.NewNodeWeight != nil {
+		steps = append(steps, updateStep{
+			name: "changing new_node_auto_add",
+			done: func(e *ProxyEntry) bool {
+				statusOK := ch.NewNodeAutoAdd == "" || e.Proxy.NewNodeAutoAddStatus == ch.NewNodeAutoAdd
+				weightOK := ch.NewNodeWeight == nil || (e.Proxy.NewNodeWeight != nil && int(*e.Proxy.NewNodeWeight) == *ch.NewNodeWeight)
+				return statusOK && weightOK
+			},
+			send: func(ctx context.Context, e *ProxyEntry) (string, error) {
+				status := ch.NewNodeAutoAdd
+				if status == "" {
+					status = e.Proxy.NewNodeAutoAddStatus
+				}
+				var weight *int
+				if status == "ON" {
+					weight = ch.NewNodeWeight
+				}
+				return "", refused("new_node_auto_add", c.SetNewNodeAutoAdd(ctx, instanceID, proxyID, status, weight))
+			},
+		})
+	}
+	if ch.TransactionSplit != "" {
+		steps = append(steps, updateStep{
+			name: "changing transaction_split to " + ch.TransactionSplit,
+			done: func(e *ProxyEntry) bool { return e.Proxy.TransactionSplit == ch.TransactionSplit },
+			send: func(ctx context.Context, _ *ProxyEntry) (string, error) {
+				id, err := c.SetTransactionSplit(ctx, instanceID, proxyID, ch.TransactionSplit)
+				return id, refused("transaction_split", err)
+			},
+		})
+	}
+	if ch.ConsistenceMode != "" {
+		steps = append(steps, updateStep{
+			name: "changing consistence_mode to " + ch.ConsistenceMode,
+			done: func(e *ProxyEntry) bool { return e.Proxy.ConsistenceMode == ch.ConsistenceMode },
+			send: func(ctx context.Context, _ *ProxyEntry) (string, error) {
+				id, err := c.SetConsistenceMode(ctx, instanceID, proxyID, ch.ConsistenceMode)
+				return id, refused("consistence_mode", err)
+			},
+		})
+	}
+	if ch.ConnectionPoolType != "" {
+		steps = append(steps, updateStep{
+			name: "changing connection_pool_type to " + ch.ConnectionPoolType,
+			done: func(e *ProxyEntry) bool { return e.Proxy.ConnectionPoolType == ch.ConnectionPoolType },
+			send: func(ctx context.Context, e *ProxyEntry) (string, error) {
+				if ch.ConnectionPoolType == "SESSION" && e.Proxy.SwitchConnectionPoolTypeEnabled != nil && !*e.Proxy.SwitchConnectionPoolTypeEnabled {
+					return "", &SettingRefusedError{Setting: "connection_pool_type",
+						Err: errors.New("the proxy reports switch_connection_pool_type_enabled = false: its kernel has no session-level connection pool")}
+				}
+				id, err := c.SetConnectionPoolType(ctx, instanceID, proxyID, ch.ConnectionPoolType)
+				return id, refused("connection_pool_type", err)
+			},
+		})
+	}
+	if ch.SSL != nil {
+		want := *ch.SSL
+		steps = append(steps, updateStep{
+			name: "changing ssl to " + strconv.FormatBool(want),
+			done: func(e *ProxyEntry) bool { on, ok := SSLEnabled(e); return ok && on == want },
+			send: func(ctx context.Context, _ *ProxyEntry) (string, error) {
+				id, err := c.SetSSL(ctx, instanceID, proxyID, want)
+				return id, refused("ssl", err)
+			},
+		})
+	}
+	if ac := ch.AccessControl; ac != nil {
+		steps = append(steps, updateStep{
+			name: "changing access_control",
+			check: func(ctx context.Context, _ *ProxyEntry) (bool, error) {
+				cur, err := c.GetAccessControl(ctx, instanceID, proxyID)
+				if err != nil {
+					return false, err
+				}
+				return accessControlMatches(cur, ac), nil
+			},
+			send: func(ctx context.Context, _ *ProxyEntry) (string, error) {
+				// The list first: switching on with an old list would
+				// apply the wrong rules for a moment.
+				if ac.Rules != nil || ac.Type != "" {
+					if err := c.SetAccessList(ctx, instanceID, proxyID, ac.Type, ac.Rules); err != nil {
+						return "", refused("access_control", err)
+					}
+				}
+				return "", refused("access_control", c.SwitchAccessControl(ctx, instanceID, proxyID, ac.Enabled))
+			},
+		})
+	}
+	if len(ch.Parameters) > 0 {
+		var known []Parameter
+		steps = append(steps, updateStep{
+			name: "changing parameters",
+			check: func(ctx context.Context, _ *ProxyEntry) (bool, error) {
+				var err error
+				known, err = c.ListParameters(ctx, instanceID, proxyID)
+				if err != nil {
+					return false, err
+				}
+				for _, p := range ch.Parameters {
+					if !slices.ContainsFunc(known, func(k Parameter) bool { return k.Name == p.Name }) {
+						return false, nil // send says which name is unknown
+					}
+				}
+				return len(parameterChanges(known, ch.Parameters)) == 0, nil
+			},
+			send: func(ctx context.Context, _ *ProxyEntry) (string, error) {
+				for _, p := range ch.Parameters {
+					if !slices.ContainsFunc(known, func(k Parameter) bool { return k.Name == p.Name }) {
+						return "", &SettingRefusedError{Setting: "parameters", Err: fmt.Errorf("the proxy has no parameter named %q", p.Name)}
+					}
+				}
+				id, err := c.SetParameters(ctx, instanceID, proxyID, parameterChanges(known, ch.Parameters))
+				return id, refused("parameters", err)
+			},
+		})
+	}
+	return steps
+}
+
+// SSLEnabled reads ssl_option ("true"/"false" as a string); ok is false
+// when the API did not report it.
+func SSLEnabled(e *ProxyEntry) (on, ok bool) {
+	v, err := strconv.ParseBool(string(e.Proxy.SSLOption))
+	return v, err == nil
+}
+
+func accessControlMatches(cur *AccessControl, want *AccessControlChange) bool {
+	if cur.Enabled == nil || *cur.Enabled != want.Enabled {
+		return false
+	}
+	if want.Type != "" && cur.Type != want.Type {
+		return false
+	}
+	if want.Rules == nil {
+		return true
+	}
+	// The API need not keep the order: compare as sets.
+	have := map[AccessRule]int{}
+	for _, r := range cur.Rules() {
+		have[r]++
+	}
+	for _, r := range want.Rules {
+		have[r]--
+	}
+	for _, n := range have {
+		if n != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// parameterChanges is the update body for the wanted values that differ
+// from the known ones, with each parameter's elem_type.
+func parameterChanges(known []Parameter, want []ParameterValue) []ParameterChange {
+	var out []ParameterChange
+	for _, w := range want {
+		for _, k := range known {
+			if k.Name == w.Name && k.Value != w.Value {
+				out = append(out, ParameterChange{Name: w.Name, Value: w.Value, ElemType: k.ElemType})
+			}
+		}
+	}
+	return out
+}
