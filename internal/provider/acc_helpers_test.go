@@ -25,6 +25,9 @@ type accEnv struct {
 
 const testToken = "acc-test-token-0123456789"
 
+// testFlavor is the flavor of every proxy whose flavor a test does not change.
+const testFlavor = "gaussdb.proxy.large.x86.2"
+
 func newAccEnv(t *testing.T, cfg emulator.Config) *accEnv {
 	t.Helper()
 	if cfg.Token == "" && cfg.AccessKey == "" && len(cfg.Users) == 0 {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -20,8 +21,6 @@ import (
 // Acceptance tests for what the official SDK's models say the API does
 // (issue 8): the proxy mode read back from proxy.type, and the route mode
 // changed in place with its own call.
-
-const testFlavor = "gaussdb.proxy.large.x86.2"
 
 // testAccProxyInstanceConfig_routeMode is one proxy with a route mode.
 func testAccProxyInstanceConfig_routeMode(env *accEnv, inst string, mode int) string {
@@ -40,13 +39,18 @@ func TestAccProxyInstance_routeModeChangesInPlace(t *testing.T) {
 	env := newAccEnv(t, emulator.Config{})
 	inst := env.instance(0)
 	const addr = "taurusdb_proxy_instance.p"
+	sameID := statecheck.CompareValue(compare.ValuesSame())
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(),
 		CheckDestroy:             env.checkDestroyed,
 		Steps: []resource.TestStep{
 			{
 				Config: testAccProxyInstanceConfig_routeMode(env, inst, 0),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
+				}},
 				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(addr, tfjsonpath.New("id")),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("route_mode"), knownvalue.Int64Exact(0)),
 				},
 			},
@@ -56,6 +60,7 @@ func TestAccProxyInstance_routeModeChangesInPlace(t *testing.T) {
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(addr, tfjsonpath.New("id")),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("route_mode"), knownvalue.Int64Exact(2)),
 				},
 			},
@@ -65,10 +70,17 @@ func TestAccProxyInstance_routeModeChangesInPlace(t *testing.T) {
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(addr, tfjsonpath.New("id")),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("route_mode"), knownvalue.Int64Exact(1)),
 				},
 			},
-			{Config: testAccProxyInstanceConfig_routeMode(env, inst, 1), PlanOnly: true},
+			{
+				Config:   testAccProxyInstanceConfig_routeMode(env, inst, 1),
+				PlanOnly: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionNoop),
+				}},
+			},
 		},
 	})
 	var bodies []string
@@ -88,17 +100,33 @@ func TestAccProxyInstance_routeModeChangesInPlace(t *testing.T) {
 func TestAccProxyInstance_routeModeRefusalNamesBalanceSupport(t *testing.T) {
 	env := newAccEnv(t, emulator.Config{NoBalanceRouteMode: true})
 	inst := env.instance(0)
+	const addr = "taurusdb_proxy_instance.p"
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(),
 		CheckDestroy:             env.checkDestroyed,
 		Steps: []resource.TestStep{
-			{Config: testAccProxyInstanceConfig_routeMode(env, inst, 0)},
 			{
-				Config:      testAccProxyInstanceConfig_routeMode(env, inst, 1),
+				Config: testAccProxyInstanceConfig_routeMode(env, inst, 0),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
+				}},
+			},
+			{
+				// Planned as an in-place update; the API refuses it.
+				Config: testAccProxyInstanceConfig_routeMode(env, inst, 1),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+				}},
 				ExpectError: regexp.MustCompile(`(?s)updating TaurusDB proxy \([0-9a-f]{32}po01\).*route_mode 1.*balance_route_mode_enabled\s+=\s+false.*route_mode\s+0`),
 			},
 			// The refusal changed nothing: back at 0, nothing to do.
-			{Config: testAccProxyInstanceConfig_routeMode(env, inst, 0), PlanOnly: true},
+			{
+				Config:   testAccProxyInstanceConfig_routeMode(env, inst, 0),
+				PlanOnly: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionNoop),
+				}},
+			},
 		},
 	})
 	for _, p := range env.emu.AllProxies() {
@@ -132,7 +160,13 @@ func TestAccProxyInstance_importReadsProxyMode(t *testing.T) {
 					return nil
 				},
 			},
-			{Config: testAccProxyInstanceConfig_mode(env, inst, "reports-ro", "readonly"), PlanOnly: true},
+			{
+				Config:   testAccProxyInstanceConfig_mode(env, inst, "reports-ro", "readonly"),
+				PlanOnly: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionNoop),
+				}},
+			},
 			{
 				Config: testAccProxyInstanceConfig_mode(env, inst, "reports-ro", "readwrite"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
