@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -31,6 +30,24 @@ type proxyInstanceModel struct {
 	RAM             types.String   `tfsdk:"ram"`
 	Nodes           types.List     `tfsdk:"nodes"`
 	Timeouts        timeouts.Value `tfsdk:"timeouts"`
+
+	// Settings and reported facts: proxy_instance_settings.go.
+	TransactionSplit                types.String `tfsdk:"transaction_split"`
+	ConsistenceMode                 types.String `tfsdk:"consistence_mode"`
+	ConnectionPoolType              types.String `tfsdk:"connection_pool_type"`
+	SSL                             types.Bool   `tfsdk:"ssl"`
+	NewNodeAutoAdd                  types.String `tfsdk:"new_node_auto_add"`
+	NewNodeWeight                   types.Int64  `tfsdk:"new_node_weight"`
+	AccessControl                   types.Object `tfsdk:"access_control"`
+	Parameters                      types.List   `tfsdk:"parameters"`
+	CurrentVersion                  types.String `tfsdk:"current_version"`
+	CanUpgrade                      types.Bool   `tfsdk:"can_upgrade"`
+	CreatedAt                       types.String `tfsdk:"created_at"`
+	UpdatedAt                       types.String `tfsdk:"updated_at"`
+	EIP                             types.String `tfsdk:"eip"`
+	SwitchConnectionPoolTypeEnabled types.Bool   `tfsdk:"switch_connection_pool_type_enabled"`
+	BalanceRouteModeEnabled         types.Bool   `tfsdk:"balance_route_mode_enabled"`
+	DelayThreshold                  types.Int64  `tfsdk:"delay_threshold_in_seconds"`
 }
 
 type weightModel struct {
@@ -39,11 +56,12 @@ type weightModel struct {
 }
 
 type nodeModel struct {
-	ID     types.String `tfsdk:"id"`
-	Name   types.String `tfsdk:"name"`
-	Role   types.String `tfsdk:"role"`
-	AZCode types.String `tfsdk:"az_code"`
-	Status types.String `tfsdk:"status"`
+	ID         types.String `tfsdk:"id"`
+	Name       types.String `tfsdk:"name"`
+	Role       types.String `tfsdk:"role"`
+	AZCode     types.String `tfsdk:"az_code"`
+	Status     types.String `tfsdk:"status"`
+	FrozenFlag types.Int64  `tfsdk:"frozen_flag"`
 }
 
 // createRequest expands the plan into the API's create body.
@@ -65,6 +83,13 @@ func (m *proxyInstanceModel) createRequest(ctx context.Context) (taurusdb.Create
 		v := int(m.RouteMode.ValueInt64())
 		req.RouteMode = &v
 	}
+	if known(m.NewNodeAutoAdd) {
+		req.NewNodeAutoAddStatus = m.NewNodeAutoAdd.ValueString()
+	}
+	if known(m.NewNodeWeight) {
+		v := int(m.NewNodeWeight.ValueInt64())
+		req.NewNodeWeight = &v
+	}
 	if !m.NodesReadWeight.IsNull() && !m.NodesReadWeight.IsUnknown() {
 		var ws []weightModel
 		diags.Append(m.NodesReadWeight.ElementsAs(ctx, &ws, false)...)
@@ -81,7 +106,6 @@ func (m *proxyInstanceModel) createRequest(ctx context.Context) (taurusdb.Create
 func updateChanges(ctx context.Context, plan, state *proxyInstanceModel) (taurusdb.ProxyChanges, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	var ch taurusdb.ProxyChanges
-	known := func(v attr.Value) bool { return !v.IsNull() && !v.IsUnknown() }
 	if !plan.Flavor.Equal(state.Flavor) {
 		ch.Flavor = plan.Flavor.ValueString()
 	}
@@ -103,6 +127,7 @@ func updateChanges(ctx context.Context, plan, state *proxyInstanceModel) (taurus
 			ch.Weights = append(ch.Weights, taurusdb.NodeWeight{ID: w.ID.ValueString(), Weight: int(w.Weight.ValueInt64())})
 		}
 	}
+	diags.Append(settingsChanges(ctx, plan, state, &ch)...)
 	return ch, diags
 }
 
@@ -110,8 +135,9 @@ func updateChanges(ctx context.Context, plan, state *proxyInstanceModel) (taurus
 // configured or prior list of read weights: only those nodes are reported,
 // in that order, so a configuration naming some nodes does not show a diff
 // for the others.
-func (m *proxyInstanceModel) fromAPI(ctx context.Context, e *taurusdb.ProxyEntry, order []weightModel) diag.Diagnostics {
+func (m *proxyInstanceModel) fromAPI(ctx context.Context, d *taurusdb.ProxyDetails, order []weightModel) diag.Diagnostics {
 	var diags diag.Diagnostics
+	e := d.Entry
 	p := e.Proxy
 	m.ID = types.StringValue(p.PoolID)
 	m.Flavor = types.StringValue(p.FlavorRef)
@@ -159,18 +185,19 @@ func (m *proxyInstanceModel) fromAPI(ctx context.Context, e *taurusdb.ProxyEntry
 			}
 		}
 	}
-	wl, d := types.ListValueFrom(ctx, types.ObjectType{AttrTypes: weightAttrTypes}, out)
-	diags.Append(d...)
+	wl, d1 := types.ListValueFrom(ctx, types.ObjectType{AttrTypes: weightAttrTypes}, out)
+	diags.Append(d1...)
 	m.NodesReadWeight = wl
 
 	nodes := make([]nodeModel, 0, len(p.Nodes))
 	for _, n := range p.Nodes {
 		nodes = append(nodes, nodeModel{ID: types.StringValue(n.ID), Name: types.StringValue(n.Name), Role: types.StringValue(n.Role),
-			AZCode: types.StringValue(n.AZCode), Status: types.StringValue(n.Status)})
+			AZCode: types.StringValue(n.AZCode), Status: types.StringValue(n.Status), FrozenFlag: types.Int64Value(int64(n.FrozenFlag))})
 	}
-	nl, d := types.ListValueFrom(ctx, types.ObjectType{AttrTypes: nodeAttrTypes}, nodes)
-	diags.Append(d...)
+	nl, d2 := types.ListValueFrom(ctx, types.ObjectType{AttrTypes: nodeAttrTypes}, nodes)
+	diags.Append(d2...)
 	m.Nodes = nl
+	diags.Append(m.settingsFromAPI(ctx, d)...)
 	return diags
 }
 

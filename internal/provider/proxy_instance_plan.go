@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -66,10 +67,29 @@ func (r *proxyInstanceResource) ModifyPlan(ctx context.Context, req resource.Mod
 	if flavorSame && nodesSame {
 		plan.Nodes = state.Nodes
 	}
-	if flavorSame && nodesSame && plan.InstanceID.Equal(state.InstanceID) && plan.Name.Equal(state.Name) &&
-		plan.Port.Equal(state.Port) && plan.NodesReadWeight.Equal(state.NodesReadWeight) && plan.ProxyMode.Equal(state.ProxyMode) &&
-		plan.SubnetID.Equal(state.SubnetID) && plan.RouteMode.Equal(state.RouteMode) {
-		plan.Status = state.Status
+	if settingsSame(&plan, &state) {
+		// Nothing the API would change: status and updated_at stay.
+		plan.Status, plan.UpdatedAt = state.Status, state.UpdatedAt
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// settingsSame says whether plan asks for no change to anything the user
+// sets.
+func settingsSame(plan, state *proxyInstanceModel) bool {
+	pairs := [][2]attr.Value{
+		{plan.InstanceID, state.InstanceID}, {plan.Flavor, state.Flavor}, {plan.NodeNum, state.NodeNum},
+		{plan.Name, state.Name}, {plan.Port, state.Port}, {plan.NodesReadWeight, state.NodesReadWeight},
+		{plan.ProxyMode, state.ProxyMode}, {plan.SubnetID, state.SubnetID}, {plan.RouteMode, state.RouteMode},
+		{plan.TransactionSplit, state.TransactionSplit}, {plan.ConsistenceMode, state.ConsistenceMode},
+		{plan.ConnectionPoolType, state.ConnectionPoolType}, {plan.SSL, state.SSL},
+		{plan.NewNodeAutoAdd, state.NewNodeAutoAdd}, {plan.NewNodeWeight, state.NewNodeWeight},
+		{plan.AccessControl, state.AccessControl}, {plan.Parameters, state.Parameters},
+	}
+	for _, p := range pairs {
+		if !p[0].Equal(p[1]) {
+			return false
+		}
+	}
+	return true
 }

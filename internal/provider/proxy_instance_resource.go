@@ -122,15 +122,17 @@ func (r *proxyInstanceResource) Create(ctx context.Context, req resource.CreateR
 	}
 	proxyID := created.ProxyID
 	var changes taurusdb.ProxyChanges
-	if !plan.Port.IsUnknown() && !plan.Port.IsNull() {
+	if known(plan.Port) {
 		// The create call takes no port: set it in a second step (a no-op
-		// when the proxy already listens there).
+		// when the proxy already listens there), then the settings the
+		// create call does not take either.
 		changes.Port = int(plan.Port.ValueInt64())
 	}
+	resp.Diagnostics.Append(settingsChanges(ctx, &plan, nil, &changes)...)
 	err = c.UpdateProxy(ctx, instanceID, proxyID, changes)
-	var entry *taurusdb.ProxyEntry
+	var details *taurusdb.ProxyDetails
 	if err == nil {
-		entry, err = c.FindProxy(ctx, instanceID, proxyID)
+		details, err = readDetails(ctx, c, &plan, proxyID, false, &resp.Diagnostics)
 	}
 	if err != nil {
 		resp.Diagnostics.AddError(createSummary(instanceID, proxyID), opDetail(instanceID, proxyID, stepJob(err), err,
@@ -138,8 +140,27 @@ func (r *proxyInstanceResource) Create(ctx context.Context, req resource.CreateR
 		return
 	}
 	state := plan
-	resp.Diagnostics.Append(state.fromAPI(ctx, entry, listOrNil[weightModel](ctx, plan.NodesReadWeight, &resp.Diagnostics))...)
+	resp.Diagnostics.Append(state.fromAPI(ctx, details, listOrNil[weightModel](ctx, plan.NodesReadWeight, &resp.Diagnostics))...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// readDetails reads the proxy and the settings m manages outside the proxy
+// list. A setting that could not be read is a warning when it is configured
+// (its prior value is kept), a log line otherwise.
+func readDetails(ctx context.Context, c *taurusdb.Client, m *proxyInstanceModel, proxyID string, shared bool, diags *diag.Diagnostics) (*taurusdb.ProxyDetails, error) {
+	want := taurusdb.DetailsWanted{AccessControl: !m.AccessControl.IsNull(), Parameters: !m.Parameters.IsNull()}
+	d, err := c.ReadProxyDetails(ctx, m.InstanceID.ValueString(), proxyID, want, shared)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range d.Warnings {
+		tflog.Warn(ctx, "could not read a detail of the TaurusDB proxy; keeping the prior value", map[string]any{"error": w.Error()})
+	}
+	if (want.AccessControl && d.AccessControl == nil) || (want.Parameters && d.Parameters == nil) {
+		diags.AddWarning(fmt.Sprintf("reading TaurusDB proxy (%s)", proxyID),
+			"A setting managed here could not be read, so its prior value is kept in state:\n"+errors.Join(d.Warnings...).Error())
+	}
+	return d, nil
 }
 
 // begin bounds ctx by the operation's timeout and takes the instance lock
@@ -167,7 +188,7 @@ func (r *proxyInstanceResource) Read(ctx context.Context, req resource.ReadReque
 	ctx, cancel := context.WithTimeout(ctx, readTimeout)
 	defer cancel()
 	instanceID, proxyID := state.InstanceID.ValueString(), state.ID.ValueString()
-	entry, err := c.ReadProxy(ctx, instanceID, proxyID)
+	details, err := readDetails(ctx, c, &state, proxyID, true, &resp.Diagnostics)
 	if taurusdb.IsNotFound(err) {
 		resp.Diagnostics.AddWarning("TaurusDB proxy no longer exists",
 			fmt.Sprintf("Proxy %s on instance %s was not found (or is DELETED); removing it from state. The next apply creates it again if it is still configured.", proxyID, instanceID))
@@ -181,7 +202,7 @@ func (r *proxyInstanceResource) Read(ctx context.Context, req resource.ReadReque
 		resp.Diagnostics.AddError(fmt.Sprintf("reading TaurusDB proxy (%s)", proxyID), opDetail(instanceID, proxyID, "", err, "The state is unchanged; run the command again."))
 		return
 	}
-	resp.Diagnostics.Append(state.fromAPI(ctx, entry, listOrNil[weightModel](ctx, state.NodesReadWeight, &resp.Diagnostics))...)
+	resp.Diagnostics.Append(state.fromAPI(ctx, details, listOrNil[weightModel](ctx, state.NodesReadWeight, &resp.Diagnostics))...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	resp.Diagnostics.Append(resp.Identity.Set(ctx, identityModel{InstanceID: state.InstanceID, ID: state.ID})...)
 }
@@ -223,13 +244,13 @@ func (r *proxyInstanceResource) Update(ctx context.Context, req resource.UpdateR
 		readCtx, cancelRead = context.WithTimeout(context.WithoutCancel(ctx), detachedRead)
 		defer cancelRead()
 	}
-	entry, rerr := c.FindProxy(readCtx, instanceID, proxyID)
+	details, rerr := readDetails(readCtx, c, &plan, proxyID, false, &resp.Diagnostics)
 	summary := fmt.Sprintf("updating TaurusDB proxy (%s)", proxyID)
 	if err != nil {
 		resp.Diagnostics.AddError(summary, opDetail(instanceID, proxyID, stepJob(err), err,
 			"Changes made before this error are kept in state (the order is "+strings.Join(taurusdb.UpdateOrder, ", ")+"); fix the cause and run terraform apply again: it sends only the rest."))
 		if rerr == nil {
-			resp.Diagnostics.Append(state.fromAPI(ctx, entry, listOrNil[weightModel](ctx, state.NodesReadWeight, &resp.Diagnostics))...)
+			resp.Diagnostics.Append(state.fromAPI(ctx, details, listOrNil[weightModel](ctx, state.NodesReadWeight, &resp.Diagnostics))...)
 			resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 		}
 		return
@@ -238,7 +259,7 @@ func (r *proxyInstanceResource) Update(ctx context.Context, req resource.UpdateR
 		resp.Diagnostics.AddError(summary, opDetail(instanceID, proxyID, "", rerr, "The changes were made, but reading the proxy afterwards failed. Run terraform apply again to refresh it."))
 		return
 	}
-	resp.Diagnostics.Append(plan.fromAPI(ctx, entry, listOrNil[weightModel](ctx, plan.NodesReadWeight, &resp.Diagnostics))...)
+	resp.Diagnostics.Append(plan.fromAPI(ctx, details, listOrNil[weightModel](ctx, plan.NodesReadWeight, &resp.Diagnostics))...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(resp.Identity.Set(ctx, identityModel{InstanceID: plan.InstanceID, ID: plan.ID})...)
 }

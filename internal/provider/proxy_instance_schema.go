@@ -25,15 +25,23 @@ var weightAttrTypes = map[string]attr.Type{
 }
 
 var nodeAttrTypes = map[string]attr.Type{
-	"id":      types.StringType,
-	"name":    types.StringType,
-	"role":    types.StringType,
-	"az_code": types.StringType,
-	"status":  types.StringType,
+	"id":          types.StringType,
+	"name":        types.StringType,
+	"role":        types.StringType,
+	"az_code":     types.StringType,
+	"status":      types.StringType,
+	"frozen_flag": types.Int64Type,
 }
 
 func (r *proxyInstanceResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = schema.Schema{
+	resp.Schema = proxyInstanceSchema(ctx)
+	for name, a := range settingsAttributes() {
+		resp.Schema.Attributes[name] = a
+	}
+}
+
+func proxyInstanceSchema(ctx context.Context) schema.Schema {
+	return schema.Schema{
 		MarkdownDescription: "A database proxy of a TaurusDB (GaussDB for MySQL) instance. " +
 			"Destroying it disables the proxy: the provider sends `DELETE /v3/{project_id}/instances/{instance_id}/proxy` naming this proxy's ID " +
 			"and returns only when the API's job has completed and the proxy is gone from the instance's proxy list.",
@@ -165,6 +173,10 @@ func (r *proxyInstanceResource) Schema(ctx context.Context, _ resource.SchemaReq
 						"status": schema.StringAttribute{
 							Computed:            true,
 							MarkdownDescription: "Status of the node.",
+						},
+						"frozen_flag": schema.Int64Attribute{
+							Computed:            true,
+							MarkdownDescription: "`0` not frozen, `1` frozen, `2` frozen and being deleted.",
 						},
 					},
 				},

@@ -201,3 +201,59 @@ func parameterChanges(known []Parameter, want []ParameterValue) []ParameterChang
 	}
 	return out
 }
+
+// DetailsWanted says which settings outside the proxy list a read fetches.
+type DetailsWanted struct {
+	AccessControl bool
+	Parameters    bool
+}
+
+// ProxyDetails is a proxy with the settings read by calls of their own. A
+// detail that could not be read is nil, with the reason in Warnings: a
+// refresh keeps what it had rather than fail on an account that may not
+// read, say, parameters.
+type ProxyDetails struct {
+	Entry         *ProxyEntry
+	Version       *ProxyVersion
+	AccessControl *AccessControl
+	Parameters    []Parameter
+	Warnings      []error
+}
+
+// ReadProxyDetails reads the proxy (shared with other refreshes when
+// shared is true, see ReadProxy), its kernel version, and what want asks
+// for. Only the proxy itself failing to read is an error.
+func (c *Client) ReadProxyDetails(ctx context.Context, instanceID, proxyID string, want DetailsWanted, shared bool) (*ProxyDetails, error) {
+	read := c.FindProxy
+	if shared {
+		read = c.ReadProxy
+	}
+	e, err := read(ctx, instanceID, proxyID)
+	if err != nil {
+		return nil, err
+	}
+	d := &ProxyDetails{Entry: e}
+	soft := func(what string, err error) {
+		d.Warnings = append(d.Warnings, fmt.Errorf("reading %s of proxy %s: %w", what, proxyID, err))
+	}
+	if v, err := c.GetProxyVersion(ctx, instanceID, proxyID); err != nil {
+		soft("the kernel version", err)
+	} else {
+		d.Version = v
+	}
+	if want.AccessControl {
+		if a, err := c.GetAccessControl(ctx, instanceID, proxyID); err != nil {
+			soft("access control", err)
+		} else {
+			d.AccessControl = a
+		}
+	}
+	if want.Parameters {
+		if ps, err := c.ListParameters(ctx, instanceID, proxyID); err != nil {
+			soft("parameters", err)
+		} else {
+			d.Parameters = ps
+		}
+	}
+	return d, nil
+}

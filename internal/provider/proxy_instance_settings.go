@@ -1,0 +1,374 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+
+	"github.com/taurusdb-community/terraform-provider-taurusdb/internal/taurusdb"
+)
+
+// The proxy's further settings (transaction split, consistency, connection
+// pool, SSL, access control, parameters, new-node auto-add) and the facts
+// the API reports about it: schema, expand and flatten, apart from the core
+// attributes so each half stays readable.
+
+type accessControlModel struct {
+	Enabled types.Bool   `tfsdk:"enabled"`
+	Type    types.String `tfsdk:"type"`
+	IPList  types.List   `tfsdk:"ip_list"`
+}
+
+type accessRuleModel struct {
+	IP          types.String `tfsdk:"ip"`
+	Description types.String `tfsdk:"description"`
+}
+
+type parameterModel struct {
+	Name  types.String `tfsdk:"name"`
+	Value types.String `tfsdk:"value"`
+}
+
+var (
+	accessRuleAttrTypes    = map[string]attr.Type{"ip": types.StringType, "description": types.StringType}
+	accessControlAttrTypes = map[string]attr.Type{
+		"enabled": types.BoolType,
+		"type":    types.StringType,
+		"ip_list": types.ListType{ElemType: types.ObjectType{AttrTypes: accessRuleAttrTypes}},
+	}
+	parameterAttrTypes = map[string]attr.Type{"name": types.StringType, "value": types.StringType}
+)
+
+// optionalSetting is an optional, computed string setting: unset, it keeps
+// whatever the proxy has and never shows a diff.
+func optionalSetting(desc string, values ...string) schema.StringAttribute {
+	return schema.StringAttribute{
+		Optional:            true,
+		Computed:            true,
+		MarkdownDescription: desc,
+		Validators:          []validator.String{stringvalidator.OneOf(values...)},
+		PlanModifiers:       []planmodifier.String{keepPrior{}},
+	}
+}
+
+func computedString(desc string, keep bool) schema.StringAttribute {
+	a := schema.StringAttribute{Computed: true, MarkdownDescription: desc}
+	if keep {
+		a.PlanModifiers = []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	}
+	return a
+}
+
+func computedBool(desc string) schema.BoolAttribute {
+	return schema.BoolAttribute{Computed: true, MarkdownDescription: desc, PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()}}
+}
+
+func settingsAttributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"transaction_split": optionalSetting("Transaction splitting: `ON` or `OFF`. Changed in place (a job).", "ON", "OFF"),
+		"consistence_mode": optionalSetting("Read consistency: `session`, `global` or `eventual`. Changed in place.",
+			"session", "global", "eventual"),
+		"connection_pool_type": optionalSetting("Connection pool: `CLOSED` or `SESSION` (session-level; needs a kernel that reports "+
+			"`switch_connection_pool_type_enabled`). Changed in place.", "CLOSED", "SESSION"),
+		"ssl": schema.BoolAttribute{
+			Optional:            true,
+			Computed:            true,
+			MarkdownDescription: "Whether the proxy encrypts connections with SSL (the API's `ssl_option`). Changed in place.",
+			PlanModifiers:       []planmodifier.Bool{keepPriorBool{}},
+		},
+		"new_node_auto_add": optionalSetting("Whether database nodes added to the instance later join this proxy: `ON` or `OFF`. "+
+			"Sent with the create request too. The API allows it only for accounts Huawei Cloud has enabled it for; "+
+			"others get an error naming this setting.", "ON", "OFF"),
+		"new_node_weight": schema.Int64Attribute{
+			Optional:            true,
+			Computed:            true,
+			MarkdownDescription: "Read weight, 0 to 1000, of database nodes that join the proxy by `new_node_auto_add`. Changed in place.",
+			Validators:          []validator.Int64{int64validator.Between(0, 1000)},
+			PlanModifiers:       []planmodifier.Int64{keepPrior{}},
+		},
+		"access_control": schema.SingleNestedAttribute{
+			Optional: true,
+			MarkdownDescription: "Which client addresses may connect. Unset, the proxy's access control is left as it is and not read. " +
+				"Changed in place.",
+			Attributes: map[string]schema.Attribute{
+				"enabled": schema.BoolAttribute{
+					Required:            true,
+					MarkdownDescription: "Whether access control is on.",
+				},
+				"type": schema.StringAttribute{
+					Optional:            true,
+					Computed:            true,
+					MarkdownDescription: "`white` (only the listed addresses may connect) or `black` (the listed addresses may not).",
+					Validators:          []validator.String{stringvalidator.OneOf("white", "black")},
+					PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+				},
+				"ip_list": schema.ListNestedAttribute{
+					Optional:            true,
+					MarkdownDescription: "Up to 300 addresses or CIDR blocks. Unset, the list is left as it is.",
+					Validators:          []validator.List{listvalidator.SizeAtMost(300)},
+					NestedObject: schema.NestedAttributeObject{
+						Attributes: map[string]schema.Attribute{
+							"ip": schema.StringAttribute{
+								Required:            true,
+								MarkdownDescription: "An IP address or CIDR block.",
+								Validators:          []validator.String{stringvalidator.LengthBetween(1, 64)},
+							},
+							"description": schema.StringAttribute{
+								Optional:            true,
+								Computed:            true,
+								Default:             stringdefault.StaticString(""),
+								MarkdownDescription: "A note, up to 50 characters, without `<` or `>`.",
+								Validators:          []validator.String{stringvalidator.LengthAtMost(50), noAngleBrackets{}},
+							},
+						},
+					},
+				},
+			},
+		},
+		"parameters": schema.ListNestedAttribute{
+			Optional: true,
+			MarkdownDescription: "Proxy parameters to set, by name. Only the parameters named here are read back and compared: " +
+				"the others keep the proxy's values and never show a diff. Removing an entry leaves that parameter as it is. Changed in place.",
+			Validators: []validator.List{listvalidator.SizeAtLeast(1)},
+			NestedObject: schema.NestedAttributeObject{
+				Attributes: map[string]schema.Attribute{
+					"name": schema.StringAttribute{
+						Required:            true,
+						MarkdownDescription: "Parameter name, as the proxy lists it.",
+						Validators:          []validator.String{stringvalidator.LengthBetween(1, 128)},
+					},
+					"value": schema.StringAttribute{
+						Required:            true,
+						MarkdownDescription: "Parameter value, as a string.",
+					},
+				},
+			},
+		},
+		"current_version":                     computedString("Version of the proxy kernel.", true),
+		"can_upgrade":                         computedBool("Whether a newer proxy kernel is available (see `taurusdb_proxy_upgrade`)."),
+		"created_at":                          computedString("When the proxy was created, as the API reports it.", true),
+		"updated_at":                          computedString("When the proxy was last changed, as the API reports it.", false),
+		"eip":                                 computedString("Elastic public IP bound to the proxy, if any (see `taurusdb_proxy_eip_association`).", true),
+		"switch_connection_pool_type_enabled": computedBool("Whether the proxy's kernel supports the session-level connection pool."),
+		"balance_route_mode_enabled":          computedBool("Whether the proxy's kernel supports the load-balancing route modes `1` and `2`."),
+		"delay_threshold_in_seconds": schema.Int64Attribute{
+			Computed:            true,
+			MarkdownDescription: "Replication delay, in seconds, above which a read replica takes no reads.",
+			PlanModifiers:       []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
+		},
+	}
+}
+
+// noAngleBrackets rejects < and > (the API refuses them in descriptions).
+type noAngleBrackets struct{}
+
+func (noAngleBrackets) Description(context.Context) string { return "must not contain < or >" }
+
+func (v noAngleBrackets) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v noAngleBrackets) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	for _, r := range req.ConfigValue.ValueString() {
+		if r == '<' || r == '>' {
+			resp.Diagnostics.AddAttributeError(req.Path, "Invalid description", "The description "+v.Description(ctx)+".")
+			return
+		}
+	}
+}
+
+// keepPriorBool is keepPrior for bools.
+type keepPriorBool struct{}
+
+func (keepPriorBool) Description(context.Context) string {
+	return "Keeps the prior state value while the attribute is not configured."
+}
+
+func (m keepPriorBool) MarkdownDescription(ctx context.Context) string { return m.Description(ctx) }
+
+func (keepPriorBool) PlanModifyBool(_ context.Context, req planmodifier.BoolRequest, resp *planmodifier.BoolResponse) {
+	if req.State.Raw.IsNull() || !req.ConfigValue.IsNull() || !req.PlanValue.IsUnknown() {
+		return
+	}
+	resp.PlanValue = req.StateValue
+}
+
+func known(v attr.Value) bool { return !v.IsNull() && !v.IsUnknown() }
+
+// settingsChanges adds the settings that plan wants and state does not have
+// (state nil: a new proxy, every configured setting) to ch.
+func settingsChanges(ctx context.Context, plan, state *proxyInstanceModel, ch *taurusdb.ProxyChanges) diag.Diagnostics {
+	var diags diag.Diagnostics
+	changed := func(p, s attr.Value) bool { return known(p) && (state == nil || !p.Equal(s)) }
+	var st proxyInstanceModel
+	if state != nil {
+		st = *state
+	}
+	if changed(plan.TransactionSplit, st.TransactionSplit) {
+		ch.TransactionSplit = plan.TransactionSplit.ValueString()
+	}
+	if changed(plan.ConsistenceMode, st.ConsistenceMode) {
+		ch.ConsistenceMode = plan.ConsistenceMode.ValueString()
+	}
+	if changed(plan.ConnectionPoolType, st.ConnectionPoolType) {
+		ch.ConnectionPoolType = plan.ConnectionPoolType.ValueString()
+	}
+	if changed(plan.SSL, st.SSL) {
+		v := plan.SSL.ValueBool()
+		ch.SSL = &v
+	}
+	if state != nil && changed(plan.NewNodeAutoAdd, st.NewNodeAutoAdd) {
+		ch.NewNodeAutoAdd = plan.NewNodeAutoAdd.ValueString()
+	}
+	if state != nil && changed(plan.NewNodeWeight, st.NewNodeWeight) {
+		v := int(plan.NewNodeWeight.ValueInt64())
+		ch.NewNodeWeight = &v
+	}
+	if changed(plan.AccessControl, st.AccessControl) {
+		var ac accessControlModel
+		diags.Append(plan.AccessControl.As(ctx, &ac, basetypes.ObjectAsOptions{UnhandledUnknownAsEmpty: true})...)
+		change := &taurusdb.AccessControlChange{Enabled: ac.Enabled.ValueBool(), Type: ac.Type.ValueString()}
+		if known(ac.IPList) {
+			change.Rules = []taurusdb.AccessRule{}
+			for _, r := range listOrNil[accessRuleModel](ctx, ac.IPList, &diags) {
+				change.Rules = append(change.Rules, taurusdb.AccessRule{IP: r.IP.ValueString(), Description: r.Description.ValueString()})
+			}
+		}
+		ch.AccessControl = change
+	}
+	if changed(plan.Parameters, st.Parameters) {
+		for _, p := range listOrNil[parameterModel](ctx, plan.Parameters, &diags) {
+			ch.Parameters = append(ch.Parameters, taurusdb.ParameterValue{Name: p.Name.ValueString(), Value: p.Value.ValueString()})
+		}
+	}
+	return diags
+}
+
+// settingsFromAPI flattens what the list and the extra reads say. Settings
+// read by calls of their own are filled only when the model has them (the
+// configuration or the prior state), and keep their value when that read
+// failed.
+func (m *proxyInstanceModel) settingsFromAPI(ctx context.Context, d *taurusdb.ProxyDetails) diag.Diagnostics {
+	var diags diag.Diagnostics
+	p := d.Entry.Proxy
+	str := func(v string, prior types.String) types.String {
+		if v == "" {
+			if prior.IsUnknown() {
+				return types.StringNull()
+			}
+			return prior
+		}
+		return types.StringValue(v)
+	}
+	boolPtr := func(v *bool) types.Bool {
+		if v == nil {
+			return types.BoolNull()
+		}
+		return types.BoolValue(*v)
+	}
+	m.TransactionSplit = str(p.TransactionSplit, m.TransactionSplit)
+	m.ConsistenceMode = str(p.ConsistenceMode, m.ConsistenceMode)
+	m.ConnectionPoolType = str(p.ConnectionPoolType, m.ConnectionPoolType)
+	m.NewNodeAutoAdd = str(p.NewNodeAutoAddStatus, m.NewNodeAutoAdd)
+	if on, ok := taurusdb.SSLEnabled(d.Entry); ok {
+		m.SSL = types.BoolValue(on)
+	} else if m.SSL.IsUnknown() {
+		m.SSL = types.BoolNull()
+	}
+	if p.NewNodeWeight != nil {
+		m.NewNodeWeight = types.Int64Value(int64(*p.NewNodeWeight))
+	} else if m.NewNodeWeight.IsUnknown() {
+		m.NewNodeWeight = types.Int64Null()
+	}
+	m.CreatedAt = str(p.CreatedAt, m.CreatedAt)
+	m.UpdatedAt = str(p.UpdatedAt, m.UpdatedAt)
+	m.EIP = types.StringValue(p.EIP)
+	m.SwitchConnectionPoolTypeEnabled = boolPtr(p.SwitchConnectionPoolTypeEnabled)
+	m.BalanceRouteModeEnabled = boolPtr(p.BalanceRouteModeEnabled)
+	m.DelayThreshold = types.Int64Null()
+	if p.DelayThreshold != nil {
+		m.DelayThreshold = types.Int64Value(int64(*p.DelayThreshold))
+	}
+	if v := d.Version; v != nil {
+		m.CurrentVersion = types.StringValue(v.CurrentVersion)
+		m.CanUpgrade = boolPtr(v.CanUpgrade)
+	} else {
+		if m.CurrentVersion.IsUnknown() {
+			m.CurrentVersion = types.StringNull()
+		}
+		if m.CanUpgrade.IsUnknown() {
+			m.CanUpgrade = types.BoolNull()
+		}
+	}
+	if d.AccessControl != nil && !m.AccessControl.IsNull() {
+		diags.Append(m.flattenAccessControl(ctx, d.AccessControl)...)
+	}
+	if d.Parameters != nil && !m.Parameters.IsNull() {
+		diags.Append(m.flattenParameters(ctx, d.Parameters)...)
+	}
+	return diags
+}
+
+func (m *proxyInstanceModel) flattenAccessControl(ctx context.Context, a *taurusdb.AccessControl) diag.Diagnostics {
+	var diags diag.Diagnostics
+	var prior accessControlModel
+	if !m.AccessControl.IsUnknown() {
+		diags.Append(m.AccessControl.As(ctx, &prior, basetypes.ObjectAsOptions{UnhandledUnknownAsEmpty: true})...)
+	}
+	out := accessControlModel{
+		Enabled: types.BoolValue(a.Enabled != nil && *a.Enabled),
+		Type:    types.StringValue(a.Type),
+		IPList:  types.ListNull(types.ObjectType{AttrTypes: accessRuleAttrTypes}),
+	}
+	// The list is read back only when it is managed here.
+	if prior.IPList.IsUnknown() || known(prior.IPList) {
+		rules := make([]accessRuleModel, 0, len(a.Rules()))
+		for _, r := range a.Rules() {
+			rules = append(rules, accessRuleModel{IP: types.StringValue(r.IP), Description: types.StringValue(r.Description)})
+		}
+		l, d := types.ListValueFrom(ctx, types.ObjectType{AttrTypes: accessRuleAttrTypes}, rules)
+		diags.Append(d...)
+		out.IPList = l
+	}
+	o, d := types.ObjectValueFrom(ctx, accessControlAttrTypes, out)
+	diags.Append(d...)
+	m.AccessControl = o
+	return diags
+}
+
+func (m *proxyInstanceModel) flattenParameters(ctx context.Context, ps []taurusdb.Parameter) diag.Diagnostics {
+	var diags diag.Diagnostics
+	values := map[string]string{}
+	for _, p := range ps {
+		values[p.Name] = p.Value
+	}
+	var out []parameterModel
+	for _, p := range listOrNil[parameterModel](ctx, m.Parameters, &diags) {
+		v, ok := values[p.Name.ValueString()]
+		if !ok {
+			// A name the proxy does not list: keep it, so the next
+			// apply reports it instead of it vanishing silently.
+			out = append(out, p)
+			continue
+		}
+		out = append(out, parameterModel{Name: p.Name, Value: types.StringValue(v)})
+	}
+	l, d := types.ListValueFrom(ctx, types.ObjectType{AttrTypes: parameterAttrTypes}, out)
+	diags.Append(d...)
+	m.Parameters = l
+	return diags
+}
