@@ -6,6 +6,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
@@ -19,24 +20,27 @@ import (
 func TestAccProxyInstance_identityImport(t *testing.T) {
 	env := newAccEnv(t, emulator.Config{})
 	inst := env.instance(0)
-	cfg := env.providerHCL() + proxyHCL("p", inst, "gaussdb.proxy.large.x86.2", 2, `  name = "identity-proxy"`)
-	resource.Test(t, resource.TestCase{
+	const addr = "taurusdb_proxy_instance.p"
+	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
 		ProtoV6ProviderFactories: env.factories(),
 		CheckDestroy:             env.checkDestroyed,
 		Steps: []resource.TestStep{
 			{
-				Config: cfg,
+				Config: testAccProxyInstanceConfig_named(env, inst, "identity-proxy"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
+				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectIdentity("taurusdb_proxy_instance.p", map[string]knownvalue.Check{
+					statecheck.ExpectIdentity(addr, map[string]knownvalue.Check{
 						"instance_id": knownvalue.StringExact(inst),
 						"id":          knownvalue.NotNull(),
 					}),
-					statecheck.ExpectIdentityValueMatchesState("taurusdb_proxy_instance.p", tfjsonpath.New("id")),
+					statecheck.ExpectIdentityValueMatchesState(addr, tfjsonpath.New("id")),
 				},
 			},
 			{
-				ResourceName:    "taurusdb_proxy_instance.p",
+				ResourceName:    addr,
 				ImportState:     true,
 				ImportStateKind: resource.ImportBlockWithResourceIdentity,
 			},
@@ -44,31 +48,42 @@ func TestAccProxyInstance_identityImport(t *testing.T) {
 	})
 }
 
-// A removed block with destroy = false forgets the proxy without calling
-// DELETE: the proxy keeps running and can be adopted elsewhere.
-func TestAccProxyInstance_removedBlockForgetsWithoutDelete(t *testing.T) {
-	env := newAccEnv(t, emulator.Config{})
-	inst := env.instance(0)
-	var id string
-	resource.Test(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_7_0)},
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{
-			{
-				Config: env.providerHCL() + proxyHCL("p", inst, "gaussdb.proxy.large.x86.2", 2, ""),
-				Check:  stateID("taurusdb_proxy_instance.p", &id),
-			},
-			{
-				Config: env.providerHCL() + `
+// testAccProxyInstanceConfig_removed forgets proxy "p" without destroying it.
+func testAccProxyInstanceConfig_removed(env *accEnv) string {
+	return env.providerHCL() + `
 removed {
   from = taurusdb_proxy_instance.p
   lifecycle {
     destroy = false
   }
 }
-`,
+`
+}
+
+// A removed block with destroy = false forgets the proxy without calling
+// DELETE: the proxy keeps running and can be adopted elsewhere.
+func TestAccProxyInstance_removedBlockForgetsWithoutDelete(t *testing.T) {
+	env := newAccEnv(t, emulator.Config{})
+	inst := env.instance(0)
+	const addr = "taurusdb_proxy_instance.p"
+	var id string
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_7_0)},
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: testAccProxyInstanceConfig_basic(env, inst),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
+				}},
+				Check: stateID(addr, &id),
+			},
+			{
+				// plancheck has no action for "forget"; what it means is
+				// checked below: out of state, still running, no DELETE.
+				Config: testAccProxyInstanceConfig_removed(env),
 				Check: func(s *terraform.State) error {
-					if _, ok := s.RootModule().Resources["taurusdb_proxy_instance.p"]; ok {
+					if _, ok := s.RootModule().Resources[addr]; ok {
 						return fmt.Errorf("the proxy is still in state")
 					}
 					if p, ok := env.emu.Proxy(inst, id); !ok || p.Status != emulator.StatusActive {

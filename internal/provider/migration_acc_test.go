@@ -8,12 +8,28 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/taurusdb-community/terraform-provider-taurusdb/internal/emulator"
 )
+
+// testAccMigrationConfig_guide is the migration guide's configuration
+// (examples/migration/main.tf) with the guide's placeholder instance and
+// proxy IDs replaced by real ones.
+func testAccMigrationConfig_guide(t *testing.T, env *accEnv, inst, proxyID string) string {
+	t.Helper()
+	src, err := os.ReadFile("../../examples/migration/main.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hcl := strings.NewReplacer("0123456789abcdef0123456789abcdefin07", inst, "fedcba9876543210fedcba9876543210po01", proxyID).Replace(string(src))
+	return env.providerHCL() + hcl
+}
 
 // TestAccMigration_importAdoptsWithoutReplacement runs the migration guide's
 // configuration (examples/migration/main.tf) against a proxy that already
@@ -23,13 +39,9 @@ func TestAccMigration_importAdoptsWithoutReplacement(t *testing.T) {
 	env := newAccEnv(t, emulator.Config{})
 	inst := env.instance(0)
 	existing := env.emu.SeedProxy(inst, emulator.ProxyView{Name: "orders-proxy", FlavorRef: "gaussdb.proxy.large.x86.2", NodeNum: 2})
-	src, err := os.ReadFile("../../examples/migration/main.tf")
-	if err != nil {
-		t.Fatal(err)
-	}
-	hcl := strings.NewReplacer("0123456789abcdef0123456789abcdefin07", inst, "fedcba9876543210fedcba9876543210po01", existing).Replace(string(src))
-	cfg := env.providerHCL() + hcl
-	resource.Test(t, resource.TestCase{
+	cfg := testAccMigrationConfig_guide(t, env, inst, existing)
+	const addr = "taurusdb_proxy_instance.orders"
+	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_5_0)},
 		ProtoV6ProviderFactories: env.factories(),
 		Steps: []resource.TestStep{
@@ -38,12 +50,12 @@ func TestAccMigration_importAdoptsWithoutReplacement(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					// The import reads proxy_mode back from proxy.type, so
 					// adopting the proxy changes nothing.
-					plancheck.ExpectResourceAction("taurusdb_proxy_instance.orders", plancheck.ResourceActionNoop),
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionNoop),
 				}},
-				Check: func(s *terraform.State) error {
-					if id := s.RootModule().Resources["taurusdb_proxy_instance.orders"].Primary.ID; id != existing {
-						return fmt.Errorf("state has %s, want the existing %s", id, existing)
-					}
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact(existing)),
+				},
+				Check: func(*terraform.State) error {
 					for _, r := range env.emu.Requests() {
 						if r.Method == http.MethodPost || r.Method == http.MethodDelete {
 							return fmt.Errorf("adoption sent %s %s", r.Method, r.Path)
@@ -52,7 +64,13 @@ func TestAccMigration_importAdoptsWithoutReplacement(t *testing.T) {
 					return nil
 				},
 			},
-			{Config: cfg, PlanOnly: true},
+			{
+				Config:   cfg,
+				PlanOnly: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionNoop),
+				}},
+			},
 		},
 	})
 }

@@ -7,8 +7,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
@@ -37,18 +39,38 @@ func TestAccProxyInstance_rerunAfterUpdateTimeoutChangesNodesOnce(t *testing.T) 
 	env := newAccEnv(t, emulator.Config{JobDuration: 5 * time.Second})
 	inst := env.instance(0)
 	const addr = "taurusdb_proxy_instance.p"
+	// Neither the timed-out update nor its re-run replaces the proxy.
+	sameID := statecheck.CompareValue(compare.ValuesSame())
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(),
 		CheckDestroy:             env.checkDestroyed,
 		Steps: []resource.TestStep{
-			{Config: testAccProxyInstanceConfig_nodes(env, inst, 2, "")},
 			{
-				Config:      testAccProxyInstanceConfig_nodes(env, inst, 4, "1s"),
+				Config: testAccProxyInstanceConfig_nodes(env, inst, 2, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(addr, tfjsonpath.New("id")),
+				},
+			},
+			{
+				Config: testAccProxyInstanceConfig_nodes(env, inst, 4, "1s"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+				}},
 				ExpectError: regexp.MustCompile(`(?s)updating TaurusDB proxy.*changing node_num to 4.*timed out`),
 			},
 			{
+				// The refresh still reads 2 nodes (the job is running), so
+				// the re-run is an update again, which must wait for that
+				// job rather than add nodes.
 				Config: testAccProxyInstanceConfig_nodes(env, inst, 4, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+				}},
 				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(addr, tfjsonpath.New("id")),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("node_num"), knownvalue.Int64Exact(4)),
 				},
 			},
