@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -23,7 +24,6 @@ import (
 
 // TestAccVCR_proxyLifecycle: create, change the port in place, destroy.
 func TestAccVCR_proxyLifecycle(t *testing.T) {
-	t.Parallel()
 	testVCRLifecycle(t, newVCREnv(t, vcrOptions{cloud: true}), false)
 }
 
@@ -32,19 +32,32 @@ func TestAccVCR_proxyLifecycle(t *testing.T) {
 // create and update, as another CLI or version might): the extra reads are
 // answered with the last recorded answer of their epoch.
 func TestAccVCR_proxyLifecycleMoreReads(t *testing.T) {
-	t.Parallel()
 	testVCRLifecycle(t, newVCREnv(t, vcrOptions{replayOf: "TestAccVCR_proxyLifecycle"}), true)
 }
 
-func testVCRLifecycle(t *testing.T, v *vcrEnv, moreReads bool) {
-	cfg := func(extra string) string {
-		return v.providerHCL() + proxyHCL("p", v.instanceID, v.flavor, 2, `  name = "vcr-proxy"`+extra)
+// testAccVCRConfig_proxy is the recorded tests' proxy; port 0 leaves the
+// port to the API. A replay must send what was recorded: change it only
+// together with the cassettes.
+func testAccVCRConfig_proxy(v *vcrEnv, port int) string {
+	extra := `  name = "vcr-proxy"`
+	if port != 0 {
+		extra += fmt.Sprintf("\n  port = %d", port)
 	}
-	var id, updatedID string
-	addr := "taurusdb_proxy_instance.p"
+	return v.providerHCL() + proxyHCL("p", v.instanceID, v.flavor, 2, extra)
+}
+
+func testVCRLifecycle(t *testing.T, v *vcrEnv, moreReads bool) {
+	const addr = "taurusdb_proxy_instance.p"
+	// Changing the port is an in-place update: the ID stays.
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	var id string
 	steps := []resource.TestStep{{
-		Config: cfg(""),
+		Config: testAccVCRConfig_proxy(v, 0),
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate)},
+		},
 		ConfigStateChecks: []statecheck.StateCheck{
+			sameID.AddStateValue(addr, tfjsonpath.New("id")),
 			statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9A-Za-z]{32}po01$`))),
 			statecheck.ExpectKnownValue(addr, tfjsonpath.New("instance_id"), knownvalue.StringExact(v.instanceID)),
 			statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("ACTIVE")),
@@ -56,26 +69,29 @@ func testVCRLifecycle(t *testing.T, v *vcrEnv, moreReads bool) {
 	if moreReads {
 		steps = append(steps,
 			resource.TestStep{RefreshState: true},
-			resource.TestStep{Config: cfg(""), PlanOnly: true},
+			resource.TestStep{
+				Config:   testAccVCRConfig_proxy(v, 0),
+				PlanOnly: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionNoop)},
+				},
+			},
 		)
 	}
 	steps = append(steps, resource.TestStep{
-		Config: cfg("\n  port = 3307"),
+		Config: testAccVCRConfig_proxy(v, 3307),
 		ConfigPlanChecks: resource.ConfigPlanChecks{
 			PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
 		},
 		ConfigStateChecks: []statecheck.StateCheck{
+			sameID.AddStateValue(addr, tfjsonpath.New("id")),
 			statecheck.ExpectKnownValue(addr, tfjsonpath.New("port"), knownvalue.Int64Exact(3307)),
 			statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("ACTIVE")),
 		},
-		Check: resource.ComposeTestCheckFunc(stateID(addr, &updatedID), func(*terraform.State) error {
-			if updatedID != id {
-				return fmt.Errorf("proxy replaced (%s -> %s), want an in-place update", id, updatedID)
-			}
-			return v.checkPortChanged(id, 3307)
-		}),
+		// The traffic shows the port call and its job waited for.
+		Check: func(*terraform.State) error { return v.checkPortChanged(id, 3307) },
 	})
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: v.factories(),
 		CheckDestroy:             v.checkDestroyed,
 		Steps:                    steps,
@@ -115,7 +131,6 @@ func (v *vcrEnv) checkPortChanged(proxyID string, port int) error {
 // destroy reports it and keeps the proxy; the next destroy succeeds. Recorded
 // against the emulator only (a real delete cannot be made to fail).
 func TestAccVCR_failedDeleteThenRetry(t *testing.T) {
-	t.Parallel()
 	testVCRFailedDelete(t, newVCREnv(t, vcrOptions{}), false)
 }
 
@@ -124,18 +139,21 @@ func TestAccVCR_failedDeleteThenRetry(t *testing.T) {
 // successful destroy): the reads it does not make are skipped when the next
 // recorded change is sent.
 func TestAccVCR_failedDeleteFewerReads(t *testing.T) {
-	t.Parallel()
 	testVCRFailedDelete(t, newVCREnv(t, vcrOptions{replayOf: "TestAccVCR_failedDeleteThenRetry"}), true)
 }
 
 func testVCRFailedDelete(t *testing.T, v *vcrEnv, fewerReads bool) {
 	const failReason = "proxy is serving 12 connections"
-	cfg := v.providerHCL() + proxyHCL("p", v.instanceID, v.flavor, 2, `  name = "vcr-proxy"`)
+	const addr = "taurusdb_proxy_instance.p"
+	cfg := testAccVCRConfig_proxy(v, 0)
 	var id string
 	steps := []resource.TestStep{
 		{
 			Config: cfg,
-			Check: resource.ComposeTestCheckFunc(stateID("taurusdb_proxy_instance.p", &id), func(*terraform.State) error {
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate)},
+			},
+			Check: resource.ComposeTestCheckFunc(stateID(addr, &id), func(*terraform.State) error {
 				if v.acc != nil {
 					v.acc.emu.Inject(emulator.Fault{Method: http.MethodDelete, PathSuffix: "/proxy", Times: 1, Kind: emulator.FaultJobFails, FailReason: failReason})
 				}
@@ -145,15 +163,24 @@ func testVCRFailedDelete(t *testing.T, v *vcrEnv, fewerReads bool) {
 		{
 			Config:  cfg,
 			Destroy: true,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroy)},
+			},
 			ExpectError: regexp.MustCompile(`(?s)deleting TaurusDB proxy.*Proxy: [0-9A-Za-z]{32}po01\s+Instance: ` + v.instanceID +
 				`\s+Job: [0-9a-f-]{36}\s+Fail reason: ` + phrase(failReason) + `.*terraform destroy.*again`),
 		},
 	}
 	if !fewerReads {
 		// Still in state and still listed: nothing to do.
-		steps = append(steps, resource.TestStep{Config: cfg, PlanOnly: true})
+		steps = append(steps, resource.TestStep{
+			Config:   cfg,
+			PlanOnly: true,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionNoop)},
+			},
+		})
 	}
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: v.factories(),
 		CheckDestroy:             v.checkDestroyed,
 		Steps:                    steps,
