@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/taurusdb-community/terraform-provider-taurusdb/internal/emulator"
@@ -302,6 +303,22 @@ func TestAccFaultMatrix(t *testing.T) {
 	}
 }
 
+const matrixAddr = "taurusdb_proxy_instance.p"
+
+// testAccProxyInstanceConfig_matrix is the fault matrix's proxy with the
+// given body of its timeouts attribute ("" = 60 s for create and delete,
+// which bounds a wait that a bug would make endless).
+func testAccProxyInstanceConfig_matrix(env *accEnv, inst, timeouts string) string {
+	if timeouts == "" {
+		timeouts = `create = "60s"
+    delete = "60s"`
+	}
+	return env.providerHCL() + proxyHCL("p", inst, testFlavor, 2, `  name = "matrix-proxy"
+  timeouts = {
+    `+timeouts+`
+  }`)
+}
+
 // runMatrixCase runs one case and returns its outcome for the table.
 func runMatrixCase(t *testing.T, c matrixCase) string {
 	env := newAccEnv(t, emulator.Config{JobDuration: 300 * time.Millisecond})
@@ -309,16 +326,7 @@ func runMatrixCase(t *testing.T, c matrixCase) string {
 	call := matrixCall[c.op]
 	f := c.f
 	f.Method, f.PathSuffix = call.method, call.suffix
-	timeouts := c.timeouts
-	if timeouts == "" {
-		// Bounds a wait that a bug would make endless.
-		timeouts = `create = "60s"
-    delete = "60s"`
-	}
-	cfg := env.providerHCL() + proxyHCL("p", inst, "gaussdb.proxy.large.x86.2", 2, `  name = "matrix-proxy"
-  timeouts = {
-    `+timeouts+`
-  }`)
+	cfg := testAccProxyInstanceConfig_matrix(env, inst, c.timeouts)
 
 	var proxyID string
 	// The expected error names the real proxy once it exists; ExpectError
@@ -361,7 +369,13 @@ func runMatrixCase(t *testing.T, c matrixCase) string {
 		}
 	}
 	consistent := func(s *terraform.State) error { return env.checkStateMatchesEmulator(s) }
-	created := resource.ComposeTestCheckFunc(stateID("taurusdb_proxy_instance.p", &proxyID), consistent)
+	created := resource.ComposeTestCheckFunc(stateID(matrixAddr, &proxyID), consistent)
+	// What the step must plan for the proxy: a fault in the step's own
+	// calls cannot change that (a transient read fault that made the
+	// proxy look different would plan an update or a replacement).
+	plans := func(action plancheck.ResourceActionType) resource.ConfigPlanChecks {
+		return resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(matrixAddr, action)}}
+	}
 
 	permanent := len(c.wantErr) > 0
 	// After a permanent fault: once the outage is over, a refresh must find
@@ -373,32 +387,35 @@ func runMatrixCase(t *testing.T, c matrixCase) string {
 	case matrixCreate, matrixPoll:
 		inject()
 		if permanent {
+			// The re-run's plan depends on what the fault left in state
+			// (nothing, or a tainted proxy); consistency is what counts.
 			steps = append(steps,
-				resource.TestStep{Config: cfg, ExpectError: wantErr},
+				resource.TestStep{Config: cfg, ConfigPlanChecks: plans(plancheck.ResourceActionCreate), ExpectError: wantErr},
 				refreshAfterFailure,
 				resource.TestStep{Config: cfg, Check: created})
 		} else {
-			steps = append(steps, resource.TestStep{Config: cfg, Check: created})
+			steps = append(steps, resource.TestStep{Config: cfg, ConfigPlanChecks: plans(plancheck.ResourceActionCreate), Check: created})
 		}
 	case matrixRead:
-		steps = append(steps, resource.TestStep{Config: cfg, Check: created})
+		steps = append(steps, resource.TestStep{Config: cfg, ConfigPlanChecks: plans(plancheck.ResourceActionCreate), Check: created})
 		if permanent {
+			// The faulted refresh fails the plan itself.
 			steps = append(steps,
 				resource.TestStep{PreConfig: inject, Config: cfg, ExpectError: wantErr},
 				refreshAfterFailure,
-				resource.TestStep{Config: cfg, Check: consistent})
+				resource.TestStep{Config: cfg, ConfigPlanChecks: plans(plancheck.ResourceActionNoop), Check: consistent})
 		} else {
-			steps = append(steps, resource.TestStep{PreConfig: inject, Config: cfg, Check: consistent})
+			steps = append(steps, resource.TestStep{PreConfig: inject, Config: cfg, ConfigPlanChecks: plans(plancheck.ResourceActionNoop), Check: consistent})
 		}
 	case matrixDelete:
-		steps = append(steps, resource.TestStep{Config: cfg, Check: created})
+		steps = append(steps, resource.TestStep{Config: cfg, ConfigPlanChecks: plans(plancheck.ResourceActionCreate), Check: created})
 		if permanent {
 			steps = append(steps,
-				resource.TestStep{PreConfig: inject, Config: cfg, Destroy: true, ExpectError: wantErr},
+				resource.TestStep{PreConfig: inject, Config: cfg, Destroy: true, ConfigPlanChecks: plans(plancheck.ResourceActionDestroy), ExpectError: wantErr},
 				refreshAfterFailure,
-				resource.TestStep{Config: cfg, Destroy: true})
+				resource.TestStep{Config: cfg, Destroy: true, ConfigPlanChecks: plans(plancheck.ResourceActionDestroy)})
 		} else {
-			steps = append(steps, resource.TestStep{PreConfig: inject, Config: cfg, Destroy: true})
+			steps = append(steps, resource.TestStep{PreConfig: inject, Config: cfg, Destroy: true, ConfigPlanChecks: plans(plancheck.ResourceActionDestroy)})
 		}
 	}
 	checkDestroy := env.checkDestroyed
@@ -409,6 +426,8 @@ func runMatrixCase(t *testing.T, c matrixCase) string {
 		// be gone.
 		checkDestroy = env.checkProxiesGone
 	}
+	// The subtest is already parallel (TestAccFaultMatrix): resource.Test,
+	// not ParallelTest, which would call t.Parallel a second time.
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(),
 		CheckDestroy:             checkDestroy,
@@ -548,7 +567,8 @@ func (a *accEnv) checkDeleteSeenDone(proxyID string) error {
 func TestAccProxyInstance_createCutOffByTimeoutLeavesNoOrphan(t *testing.T) {
 	env := newAccEnv(t, emulator.Config{})
 	inst := env.instance(0)
-	cfg := env.providerHCL() + proxyHCL("p", inst, "gaussdb.proxy.large.x86.2", 2, `  timeouts = { create = "2s" }`)
+	const addr = "taurusdb_proxy_instance.p"
+	cfg := testAccProxyInstanceConfig_createTimeout(env, inst, "2s")
 	env.emu.Inject(emulator.Fault{Method: http.MethodPost, PathSuffix: "/proxy", Times: 1, After: true, Kind: emulator.FaultLatency, Latency: 10 * time.Second})
 	sameAsEmulator := func(s *terraform.State) error {
 		var inState []string
@@ -563,12 +583,31 @@ func TestAccProxyInstance_createCutOffByTimeoutLeavesNoOrphan(t *testing.T) {
 		}
 		return nil
 	}
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(),
 		CheckDestroy:             env.checkDestroyed,
 		Steps: []resource.TestStep{
-			{Config: cfg, ExpectError: regexp.MustCompile(`(?s)TaurusDB proxy.*Proxy: [0-9a-f]{32}po01.*tainted`)},
-			{Config: cfg, Check: sameAsEmulator},
+			{
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
+				}},
+				ExpectError: regexp.MustCompile(`(?s)TaurusDB proxy.*Proxy: [0-9a-f]{32}po01.*tainted`),
+			},
+			{
+				// Tainted: the next apply replaces the recorded proxy.
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				Check: sameAsEmulator,
+			},
 		},
 	})
+}
+
+// testAccProxyInstanceConfig_createTimeout is one proxy with a create
+// timeout.
+func testAccProxyInstanceConfig_createTimeout(env *accEnv, inst, create string) string {
+	return env.providerHCL() + proxyHCL("p", inst, testFlavor, 2, fmt.Sprintf("  timeouts = { create = %q }", create))
 }
