@@ -20,13 +20,16 @@ func ptr[T any](v T) *T { return &v }
 // the missing key is what the real API sends too.
 var (
 	listAllow = allowances{empty: map[string]string{
-		"proxy_list[].proxy.eip":                 "no EIP is bound to a new proxy",
 		"proxy_list[].proxy.route_mode":          "0 is the weighted route mode, the default",
 		"proxy_list[].proxy.nodes[].frozen_flag": "0 means the proxy node is not frozen",
 		"proxy_list[].proxy.new_node_weight":     "0 while new nodes are not added to the proxy automatically",
 		"proxy_list[].master_node.weight":        "0: the primary takes no reads (read-only proxy, or route mode 1)",
 		"proxy_list[].readonly_nodes[].weight":   "0: a replica kept out of the read pool",
 		"proxy_list[].htap_nodes":                "the emulated instances have no HTAP nodes",
+	}, absent: map[string]string{
+		// The public reference provider's EIP association waits, after
+		// unbinding, for the key to disappear from the list.
+		"proxy_list[].proxy.eip": "absent while no EIP is bound",
 	}}
 	// An instance whose last proxy is gone lists none.
 	emptyListAllow = listAllow.with(allowances{empty: map[string]string{"proxy_list": "no proxies left"}})

@@ -72,6 +72,23 @@ type Config struct {
 	// RefuseMultiProxyDelete imitates an API that takes one proxy per
 	// delete call: a DELETE naming several proxy_ids answers 400.
 	RefuseMultiProxyDelete bool
+	// NoSessionConnectionPool imitates a proxy kernel without the
+	// session-level connection pool: proxies list
+	// switch_connection_pool_type_enabled false, and the connection-pool
+	// call refuses SESSION (400 ErrorCodeNoSessionPool). Proxies on a
+	// kernel older than 2.22.07.000 behave so without it.
+	NoSessionConnectionPool bool
+	// NotWhitelisted imitates an account on no feature whitelist: the
+	// calls and values the real service opens only on request answer 403
+	// ErrorCodeNotWhitelisted. They are the new-node auto-add call (and
+	// new_node_auto_add_status ON in create and route-mode), the
+	// whitelist-only proxy parameters (WhitelistOnlyParameters) and
+	// applying for a private DNS name (an open beta on request).
+	NotWhitelisted bool
+	// NewProxyVersion is the kernel version new proxies get; default
+	// LatestProxyVersion. An older one of ProxyVersions makes every new
+	// proxy upgradable.
+	NewProxyVersion string
 
 	Log io.Writer // one line per request, if non-nil
 	// Now is the emulator's clock (job progress, token expiry, rate limit,
@@ -124,6 +141,9 @@ func New(cfg Config) *Emulator {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.NewProxyVersion == "" {
+		cfg.NewProxyVersion = LatestProxyVersion
 	}
 	e := &Emulator{
 		cfg:       cfg,

@@ -24,8 +24,21 @@ const (
 	jobReduce = "ReduceGaussDBforMySQLProxy"
 	jobPort   = "ModifyGaussDBforMySQLProxyPort"
 	jobWeight = "ModifyGaussDBforMySQLProxyWeight"
-	// jobRouteMode is the emulator's own name too.
-	jobRouteMode = "ModifyGaussDBforMySQLProxyRouteMode"
+	// jobRouteMode and the names below are the emulator's own too.
+	jobRouteMode        = "ModifyGaussDBforMySQLProxyRouteMode"
+	jobTransactionSplit = "ModifyGaussDBforMySQLProxyTransactionSplit"
+	jobConsistence      = "ModifyGaussDBforMySQLProxyConsistence"
+	jobConnectionPool   = "ModifyGaussDBforMySQLProxyConnectionPool"
+	jobSSL              = "ModifyGaussDBforMySQLProxySSL"
+	jobALT              = "ModifyGaussDBforMySQLProxyALT"
+	jobParameters       = "ModifyGaussDBforMySQLProxyParameters"
+	jobCreateDNS        = "CreateGaussDBforMySQLProxyDns"
+	jobModifyDNS        = "ModifyGaussDBforMySQLProxyDns"
+	jobDeleteDNS        = "DeleteGaussDBforMySQLProxyDns"
+	jobUpgrade          = "UpgradeGaussDBforMySQLProxyVersion"
+	jobRestart          = "RestartGaussDBforMySQLProxy"
+	jobBindEIP          = "BindGaussDBforMySQLProxyEip"
+	jobUnbindEIP        = "UnbindGaussDBforMySQLProxyEip"
 )
 
 // jobTime is the task center's time layout ("+0000" offsets).

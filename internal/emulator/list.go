@@ -30,10 +30,12 @@ type proxyJSON struct {
 	PoolStatus     string `json:"pool_status"`
 	DelayThreshold int    `json:"delay_threshold_in_seconds"`
 	ElbVip         string `json:"elb_vip"`
-	Eip            string `json:"eip"` // "" while no EIP is bound
-	Vcpus          string `json:"vcpus"`
-	RAM            string `json:"ram"`
-	NodeNum        int    `json:"node_num"`
+	// Eip is the bound elastic public IP, absent while none is bound (the
+	// public reference provider waits for the key to go after unbinding).
+	Eip     *string `json:"eip,omitempty"`
+	Vcpus   string  `json:"vcpus"`
+	RAM     string  `json:"ram"`
+	NodeNum int     `json:"node_num"`
 	// Type is the proxy_mode given at creation: readwrite or readonly.
 	Type          string          `json:"type"`
 	CreatedAt     string          `json:"created_at"`
@@ -155,10 +157,14 @@ func (e *Emulator) renderProxy(inst *instance, p *proxy) proxyEntryJSON {
 		SupportApNode: false,
 		Mode:          "Cluster", Nodes: []proxyNodeJSON{},
 		FlavorRef: p.flavor, Name: p.name, TransactionSplit: p.transactionSplit,
-		ConnectionPoolType: "CLOSED", SwitchConnectionPoolTypeEnabled: true,
+		ConnectionPoolType: p.connectionPoolType, SwitchConnectionPoolTypeEnabled: e.sessionPoolSupported(p),
 		RouteMode: p.routeMode, BalanceRouteModeEnabled: !e.cfg.NoBalanceRouteMode,
-		ConsistenceMode: "session", SubnetID: p.subnetID, SSLOption: "false",
+		ConsistenceMode: p.consistenceMode, SubnetID: p.subnetID, SSLOption: strconv.FormatBool(p.ssl),
 		NewNodeAutoAddStatus: p.newNodeAutoAdd, NewNodeWeight: p.newNodeWeight,
+	}
+	if p.eip != "" {
+		eip := p.eip
+		pj.Eip = &eip
 	}
 	for _, n := range p.nodes {
 		pj.Nodes = append(pj.Nodes, proxyNodeJSON{ID: n.id, Status: StatusActive, Name: n.name, Role: n.role, AzCode: n.az})

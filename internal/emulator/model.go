@@ -69,6 +69,7 @@ type instance struct {
 	id, name string
 	nodes    []Node
 	subnetID string
+	vpcID    string   // the VPC of the instance (and of its proxies' private DNS zone)
 	proxies  []*proxy // creation order; DELETED ones stay while KeepDeleted lasts
 }
 
@@ -81,9 +82,43 @@ type proxy struct {
 	weights                  map[string]int // DB node ID -> read weight
 	newNodeAutoAdd           string
 	newNodeWeight            int
-	transactionSplit         string
 	createdAt, updatedAt     time.Time
 	deletedAt                time.Time
+
+	// Settings of the further calls (settings.go, access.go,
+	// parameters.go, network.go, kernel.go).
+	transactionSplit   string // ON or OFF
+	consistenceMode    string // session, global or eventual
+	connectionPoolType string // CLOSED or SESSION
+	ssl                bool
+	alt, altReadonly   bool // ALT (settings.go): listed nowhere, see ProxyView
+	access             accessControl
+	params             map[string]string // parameter name -> value
+	privateDNS         string            // "" until applied for
+	version            string            // proxy kernel version
+	eip, eipID         string            // "" while no EIP is bound
+	restarts           int               // completed restarts
+}
+
+// Defaults of a new proxy's settings. consistence_mode is eventual: the
+// public reference provider switches it only when asked for something else,
+// as it does for transaction_split (OFF) and connection_pool_type (CLOSED).
+const (
+	defaultConsistence = consistEventual
+	poolClosed         = "CLOSED"
+	poolSession        = "SESSION"
+	switchOn           = "ON"
+	switchOff          = "OFF"
+)
+
+// initSettings gives a new proxy the default settings of the further calls.
+func (e *Emulator) initSettings(p *proxy) {
+	p.transactionSplit = switchOff
+	p.consistenceMode = defaultConsistence
+	p.connectionPoolType = poolClosed
+	p.access = accessControl{groupID: newUUID(), listType: accessWhite, rules: []accessRule{}}
+	p.params = defaultParams()
+	p.version = e.cfg.NewProxyVersion
 }
 
 type proxyNode struct{ id, name, role, az string }
@@ -111,7 +146,7 @@ func (e *Emulator) azDescription(code string) string {
 }
 
 func (e *Emulator) addInstance(id string) *instance {
-	inst := &instance{id: id, name: "gauss-" + id[:min(4, len(id))], subnetID: newUUID()}
+	inst := &instance{id: id, name: "gauss-" + id[:min(4, len(id))], subnetID: newUUID(), vpcID: newUUID()}
 	inst.nodes = []Node{{ID: newNodeID(), Name: inst.name + "_node01", Role: "master", AZ: e.azCode(0)}}
 	for i := 2; i <= 3; i++ {
 		inst.nodes = append(inst.nodes, Node{ID: newNodeID(), Name: fmt.Sprintf("%s_node%02d", inst.name, i), Role: "slave", AZ: e.azCode(i - 1)})

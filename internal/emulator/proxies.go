@@ -193,6 +193,9 @@ func (e *Emulator) createProxy(c *call) response {
 			return badRequest("new_node_weight %d is out of range 0..%d", newNodeWeight, maxWeight)
 		}
 	}
+	if autoAdd == switchOn && e.cfg.NotWhitelisted {
+		return notWhitelisted(featureNewNodeAutoAdd)
+	}
 	if fail := e.busy(inst); fail != nil {
 		return *fail
 	}
@@ -204,8 +207,9 @@ func (e *Emulator) createProxy(c *call) response {
 		id: newPoolID(), status: StatusEnabling, flavor: req.FlavorRef, mode: mode,
 		address: e.nextAddress(), subnetID: subnet, port: defaultPort, routeMode: routeMode,
 		nodes: e.newProxyNodes(*req.NodeNum, 0), newNodeAutoAdd: autoAdd, newNodeWeight: newNodeWeight,
-		transactionSplit: "OFF", createdAt: c.now, updatedAt: c.now,
+		createdAt: c.now, updatedAt: c.now,
 	}
+	e.initSettings(p)
 	p.name = "proxy-" + p.id[:4]
 	if req.ProxyName != nil {
 		p.name = *req.ProxyName

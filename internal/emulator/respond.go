@@ -27,6 +27,18 @@ const (
 	codeIAMAuth          = "IAM.0101"   // emulator's choice: bad IAM credentials
 )
 
+// Error codes of refusals that depend on the account or the kernel, which a
+// client may want to recognise. Both are stand-ins: the public reference
+// names no code for them.
+const (
+	// ErrorCodeNotWhitelisted (HTTP 403) refuses a feature the account is
+	// not whitelisted for (Config.NotWhitelisted).
+	ErrorCodeNotWhitelisted = "DBS.280454"
+	// ErrorCodeNoSessionPool (HTTP 400) refuses connection_pool_type
+	// SESSION on a kernel without it (Config.NoSessionConnectionPool).
+	ErrorCodeNoSessionPool = "DBS.280456"
+)
+
 // response is a complete answer, built under the lock and written after it,
 // so that an "After" fault can discard it.
 type response struct {
@@ -120,5 +132,26 @@ func (f *flexInt) UnmarshalJSON(b []byte) error {
 		return fmt.Errorf("expected an integer, got %q", s)
 	}
 	*f = flexInt(n)
+	return nil
+}
+
+// flexBool accepts a JSON bool or the strings "true" and "false". The SDK
+// types some switches as strings (session_consistence, bind) and others as
+// bools (ssl_option, open_access_control), and the public reference
+// provider sends session_consistence as a bool, so the emulator takes both
+// forms rather than fail a client on that detail.
+type flexBool bool
+
+func (f *flexBool) UnmarshalJSON(b []byte) error {
+	var v bool
+	if err := json.Unmarshal(b, &v); err == nil {
+		*f = flexBool(v)
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil || (s != "true" && s != "false") {
+		return fmt.Errorf(`expected true or false (a bool or the string "true" or "false"), got %s`, b)
+	}
+	*f = s == "true"
 	return nil
 }

@@ -82,6 +82,9 @@ func (e *Emulator) changeRouteMode(c *call) response {
 	if w := req.NewNodeWeight; w != nil && (*w < 0 || *w > maxWeight) {
 		return badRequest("new_node_weight %d is out of range 0..%d", *w, maxWeight)
 	}
+	if s := req.NewNodeAutoAddStatus; s != nil && *s == switchOn && e.cfg.NotWhitelisted {
+		return notWhitelisted(featureNewNodeAutoAdd)
+	}
 	if fail := e.busy(inst); fail != nil {
 		return *fail
 	}

@@ -30,6 +30,26 @@ var projectRoutes = []route{
 	{"PUT", "/instances/{instance_id}/proxy/{proxy_id}/port", (*Emulator).changePort},
 	{"PUT", "/instances/{instance_id}/proxy/{proxy_id}/weight", (*Emulator).changeWeight},
 	{"PUT", "/instances/{instance_id}/proxy/{proxy_id}/route-mode", (*Emulator).changeRouteMode},
+	// Further settings (settings.go, access.go, parameters.go, network.go,
+	// kernel.go), named as in the SDK's gaussDB_meta.go.
+	{"POST", "/instances/{instance_id}/proxy/transaction-split", (*Emulator).changeTransactionSplit},        // UpdateTransactionSplitStatus
+	{"PUT", "/instances/{instance_id}/proxy/{proxy_id}/session-consistence", (*Emulator).changeConsistence}, // UpdateProxySessionConsistence
+	{"PUT", "/instances/{instance_id}/proxy/{proxy_id}/connection-pool-type", (*Emulator).changeConnectionPool},
+	{"PUT", "/instances/{instance_id}/proxy/{proxy_id}/ssl", (*Emulator).changeSSL}, // SwitchGaussMySqlProxySsl
+	{"PUT", "/instances/{instance_id}/proxy/{proxy_id}/alt", (*Emulator).changeALT}, // SwitchGaussMySqlProxyAlt
+	{"PUT", "/instances/{instance_id}/proxy/{proxy_id}/bind", (*Emulator).bindEIP},  // SwitchGaussMySqlProxyEip
+	{"POST", "/instances/{instance_id}/proxy/{proxy_id}/access-control-switch", (*Emulator).switchAccessControl},
+	{"POST", "/instances/{instance_id}/proxy/{proxy_id}/access-control", (*Emulator).setAccessList},   // CreateAccessControl
+	{"GET", "/instances/{instance_id}/proxy/{proxy_id}/ipgroup", (*Emulator).showIPGroup},             // ShowProxyIpgroup
+	{"GET", "/instances/{instance_id}/proxy/{proxy_id}/configurations", (*Emulator).listParameters},   // ShowProxyConfigurations
+	{"PUT", "/instances/{instance_id}/proxy/{proxy_id}/configurations", (*Emulator).changeParameters}, // UpdateProxyNewConfigurations
+	{"POST", "/instances/{instance_id}/proxy/{proxy_id}/new-node-auto-add", (*Emulator).changeNewNodeAutoAdd},
+	{"POST", "/instances/{instance_id}/proxy/{proxy_id}/dns", (*Emulator).createDNS},   // CreateProxyDnsName
+	{"PUT", "/instances/{instance_id}/proxy/{proxy_id}/dns", (*Emulator).changeDNS},    // UpdateProxyPrivateDnsName
+	{"DELETE", "/instances/{instance_id}/proxy/{proxy_id}/dns", (*Emulator).deleteDNS}, // DeleteProxyPrivateDnsName
+	{"GET", "/instances/{instance_id}/proxy/{proxy_id}/{engine_name}/proxy-version", (*Emulator).showVersion},
+	{"POST", "/instances/{instance_id}/proxy/{proxy_id}/upgrade-version", (*Emulator).upgradeVersion},
+	{"POST", "/instances/{instance_id}/proxy/{proxy_id}/restart", (*Emulator).restartProxy}, // RestartProxyInstance
 }
 
 // iamTokensPath is the IAM call; it is outside any project and needs no

@@ -149,12 +149,7 @@ func (e *Emulator) renameProxy(c *call) response {
 	}
 	p.name = *req.Alias
 	p.updatedAt = c.now
-	return jsonResponse(http.StatusOK, renameJSON{Result: "success"})
-}
-
-// renameJSON is the SDK's UpdateProxyNameResponse.
-type renameJSON struct {
-	Result string `json:"result"`
+	return jsonResponse(http.StatusOK, resultJSON{Result: "success"})
 }
 
 // changePort is PUT /instances/{instance_id}/proxy/{proxy_id}/port. An
