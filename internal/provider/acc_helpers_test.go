@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -121,9 +122,12 @@ func (a *accEnv) checkDestroyed(s *terraform.State) error {
 	return nil
 }
 
+// checkDeleteWaited finds the completed delete job that named the proxy,
+// alone or in a batch with other proxies of its instance, and checks that
+// the provider polled it after it ended.
 func (a *accEnv) checkDeleteWaited(proxyID string) error {
 	for _, j := range a.emu.Jobs() {
-		if len(j.ProxyIDs) != 1 || j.ProxyIDs[0] != proxyID || !strings.Contains(j.Name, "Close") || j.Status != emulator.JobCompleted {
+		if !slices.Contains(j.ProxyIDs, proxyID) || !strings.Contains(j.Name, "Close") || j.Status != emulator.JobCompleted {
 			continue
 		}
 		for _, r := range a.emu.Requests() {
