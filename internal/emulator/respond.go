@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"reflect"
 	"strconv"
 )
 
@@ -150,7 +151,8 @@ func (f *flexBool) UnmarshalJSON(b []byte) error {
 	}
 	var s string
 	if err := json.Unmarshal(b, &s); err != nil || (s != "true" && s != "false") {
-		return fmt.Errorf(`expected true or false (a bool or the string "true" or "false"), got %s`, b)
+		// An UnmarshalTypeError gets the field's name from the decoder.
+		return &json.UnmarshalTypeError{Value: string(b) + ` (want true or false, as a bool or a string)`, Type: reflect.TypeFor[bool]()}
 	}
 	*f = s == "true"
 	return nil
