@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -90,6 +91,10 @@ func TestSettingsFrom_hclCredentialsOverrideEnvironment(t *testing.T) {
 // Plan-time validation through the real CLI: bad input is a readable error
 // before anything is created.
 func TestAccProxyInstance_planTimeValidation(t *testing.T) {
+	// Its own emulator and no environment: parallel. resource.UnitTest
+	// (not ParallelTest) keeps it running without TF_ACC, and it runs
+	// several test cases, so t.Parallel is called here, once.
+	t.Parallel()
 	env := newAccEnv(t, emulator.Config{})
 	inst := env.instance(0)
 	cases := []struct{ hcl, want string }{
@@ -116,20 +121,26 @@ func TestAccProxyInstance_planTimeValidation(t *testing.T) {
 	}
 }
 
-func TestAccProvider_conflictingCredentialsFailAtPlan(t *testing.T) {
-	clearHWEnv(t)
-	env := newAccEnv(t, emulator.Config{})
-	hcl := `
+// testAccProviderConfig_conflictingCredentials sets both a token and an
+// access key.
+func testAccProviderConfig_conflictingCredentials(env *accEnv) string {
+	return fmt.Sprintf(`
 provider "taurusdb" {
-  endpoint   = "` + env.emu.URL() + `"
-  project_id = "` + env.emu.ProjectID() + `"
+  endpoint   = %q
+  project_id = %q
   auth_token = "t"
   access_key = "a"
 }
-` + proxyHCL("p", env.instance(0), "f", 2, "")
+`, env.emu.URL(), env.emu.ProjectID()) + proxyHCL("p", env.instance(0), "f", 2, "")
+}
+
+// clearHWEnv (t.Setenv) keeps this test sequential.
+func TestAccProvider_conflictingCredentialsFailAtPlan(t *testing.T) {
+	clearHWEnv(t)
+	env := newAccEnv(t, emulator.Config{})
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{{Config: hcl, PlanOnly: true,
+		Steps: []resource.TestStep{{Config: testAccProviderConfig_conflictingCredentials(env), PlanOnly: true,
 			ExpectError: regexp.MustCompile(`(?s)Conflicting TaurusDB credentials.*auth_token,\s+access_key.*Set exactly one of`)}},
 	})
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/taurusdb-community/terraform-provider-taurusdb/internal/emulator"
@@ -45,35 +46,20 @@ func TestAccProxyInstance_scaleUnderThrottling(t *testing.T) {
 	for i := range insts {
 		insts[i] = env.instance(i)
 	}
-	quoted := make([]string, len(insts))
-	for i, id := range insts {
-		quoted[i] = fmt.Sprintf("%q", id)
+	creates := make([]plancheck.PlanCheck, scaleInstances*scalePerInstance)
+	for i := range creates {
+		creates[i] = plancheck.ExpectResourceAction(fmt.Sprintf("taurusdb_proxy_instance.p[%d]", i), plancheck.ResourceActionCreate)
 	}
-	cfg := env.providerHCL() + fmt.Sprintf(`
-locals {
-  instances = [%s]
-}
-
-resource "taurusdb_proxy_instance" "p" {
-  count       = %d
-  instance_id = local.instances[floor(count.index / %d)]
-  flavor      = "gaussdb.proxy.large.x86.2"
-  node_num    = 2
-  name        = "scale-${count.index}"
-  timeouts = {
-    create = "5m"
-    delete = "5m"
-  }
-}
-`, strings.Join(quoted, ", "), scaleInstances*scalePerInstance, scalePerInstance)
 
 	started := time.Now()
 	var applied time.Duration
+	// t.Setenv above: this test cannot run in parallel.
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(),
 		CheckDestroy:             env.checkDestroyed,
 		Steps: []resource.TestStep{{
-			Config: cfg,
+			Config:           testAccProxyInstanceConfig_scale(env, insts),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: creates},
 			Check: func(s *terraform.State) error {
 				applied = time.Since(started)
 				if err := env.checkStateMatchesEmulator(s); err != nil {
@@ -119,6 +105,32 @@ resource "taurusdb_proxy_instance" "p" {
 	if create < minOverlap || del < minOverlap {
 		t.Errorf("at most %d creates / %d deletes overlapped, want at least %d: Terraform did not run operations in parallel", create, del, minOverlap)
 	}
+}
+
+// testAccProxyInstanceConfig_scale is scalePerInstance proxies on each of
+// the instances, with timeouts long enough for a throttled API.
+func testAccProxyInstanceConfig_scale(env *accEnv, insts []string) string {
+	quoted := make([]string, len(insts))
+	for i, id := range insts {
+		quoted[i] = fmt.Sprintf("%q", id)
+	}
+	return env.providerHCL() + fmt.Sprintf(`
+locals {
+  instances = [%s]
+}
+
+resource "taurusdb_proxy_instance" "p" {
+  count       = %d
+  instance_id = local.instances[floor(count.index / %d)]
+  flavor      = %q
+  node_num    = 2
+  name        = "scale-${count.index}"
+  timeouts = {
+    create = "5m"
+    delete = "5m"
+  }
+}
+`, strings.Join(quoted, ", "), len(insts)*scalePerInstance, scalePerInstance, testFlavor)
 }
 
 // jobOverlap is the largest number of jobs whose name starts with prefix

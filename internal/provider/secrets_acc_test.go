@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 
 	"github.com/taurusdb-community/terraform-provider-taurusdb/internal/emulator"
 )
@@ -77,6 +78,14 @@ func TestFindSecrets_detectsEveryKind(t *testing.T) {
 	}
 }
 
+// testAccProxyInstanceConfig_auth is one named proxy, with a provider block
+// that authenticates with authHCL (the credential arguments) against the
+// emulator.
+func testAccProxyInstanceConfig_auth(env *accEnv, inst, authHCL string) string {
+	return fmt.Sprintf("\nprovider \"taurusdb\" {\n  endpoint   = %q\n  project_id = %q\n%s}\n", env.emu.URL(), env.emu.ProjectID(), authHCL) +
+		proxyHCL("p", inst, testFlavor, 2, `  name = "secret-proxy"`)
+}
+
 // TestAccProvider_logsCarryNoSecrets runs a create and destroy at TF_LOG=TRACE
 // in each authentication mode, capturing both the Terraform CLI's log and the
 // in-process provider's (tflog) log, and scans every byte for credentials.
@@ -139,11 +148,16 @@ func TestAccProvider_logsCarryNoSecrets(t *testing.T) {
 
 			env := newAccEnv(t, m.cfg)
 			inst := env.instance(0)
-			provider := fmt.Sprintf("\nprovider \"taurusdb\" {\n  endpoint   = %q\n  project_id = %q\n%s}\n", env.emu.URL(), env.emu.ProjectID(), m.hcl(env.emu))
+			// t.Setenv above: these subtests cannot run in parallel.
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: env.factories(),
 				CheckDestroy:             env.checkDestroyed,
-				Steps:                    []resource.TestStep{{Config: provider + proxyHCL("p", inst, "gaussdb.proxy.large.x86.2", 2, `  name = "secret-proxy"`)}},
+				Steps: []resource.TestStep{{
+					Config: testAccProxyInstanceConfig_auth(env, inst, m.hcl(env.emu)),
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("taurusdb_proxy_instance.p", plancheck.ResourceActionCreate),
+					}},
+				}},
 			})
 
 			var all strings.Builder
