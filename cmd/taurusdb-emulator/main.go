@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -47,12 +48,16 @@ Faults (-fault, repeatable): comma-separated key=value pairs, for example
 keys:
   kind          required: throttle | server-error | html-bad-gateway |
                 malformed-json | no-job-id | latency | drop-connection |
-                job-fails | job-hangs | busy | error
+                job-fails | job-hangs | busy | error | gateway-not-found
   method        GET, POST, PUT or DELETE (default: any)
   path          suffix of the path after /v3/{project_id} or of its route
                 pattern: /proxy is create/delete (not .../proxy/{id}/rename),
-                /proxies the list, /jobs the job query, /rename, /port, ...
-                (default: any)
+                /proxies the list, /jobs the job query, /rename, /port,
+                /transaction-split, /session-consistence,
+                /connection-pool-type, /ssl, /alt, /bind, /access-control,
+                /access-control-switch, /ipgroup, /configurations,
+                /new-node-auto-add, /dns, /proxy-version, /upgrade-version,
+                /restart, ... (default: any)
   calls         call numbers among matching requests, from 1, joined by '+'
                 (calls=1+3); default: every matching call
   times         with no calls: fire on the next N matching calls only
@@ -68,7 +73,9 @@ Values cannot contain commas.
 type options struct {
 	listen, projectID, token, accessKey, secretKey, securityToken string
 	user, password, domain, instances, logPath                    string
+	proxyVersion                                                  string
 	allowRemote, noBalanceRouteMode, refuseMultiDelete            bool
+	noSessionPool, notWhitelisted                                 bool
 	instanceCount, maxProxies                                     int
 	jobDuration, jobInvisible, keepDeleted                        time.Duration
 	rateLimit                                                     float64
@@ -103,6 +110,9 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&o.maxProxies, "max-proxies", 4, "proxies allowed per instance")
 	fs.BoolVar(&o.noBalanceRouteMode, "no-balance-route-mode", false, "imitate a proxy kernel without load balancing: balance_route_mode_enabled false, route_mode 1 and 2 refused")
 	fs.BoolVar(&o.refuseMultiDelete, "refuse-multi-delete", false, "refuse a DELETE naming several proxy_ids (400), as an API taking one proxy per call would")
+	fs.BoolVar(&o.noSessionPool, "no-session-pool", false, "imitate a proxy kernel without the session-level connection pool: switch_connection_pool_type_enabled false, connection_pool_type SESSION refused")
+	fs.BoolVar(&o.notWhitelisted, "not-whitelisted", false, "imitate an account on no feature whitelist: new-node auto-add, whitelist-only parameters and private DNS names answer 403 "+emulator.ErrorCodeNotWhitelisted)
+	fs.StringVar(&o.proxyVersion, "proxy-version", emulator.LatestProxyVersion, "kernel version of new proxies (one of "+strings.Join(emulator.ProxyVersions, ", ")+"); older than the latest makes them upgradable")
 	fs.StringVar(&o.logPath, "log", "", "request log file (default: standard output)")
 	fs.Func("fault", "inject a fault (repeatable; syntax below)", func(spec string) error {
 		f, err := emulator.ParseFault(spec)
@@ -138,6 +148,9 @@ func (o *options) validate() error {
 		if !emulator.ValidInstanceID(id) {
 			return fmt.Errorf("-instances: %q is not an instance ID (32 lowercase hex characters + in07)", id)
 		}
+	}
+	if !slices.Contains(emulator.ProxyVersions, o.proxyVersion) {
+		return fmt.Errorf("-proxy-version %q is not a known kernel version (%s)", o.proxyVersion, strings.Join(emulator.ProxyVersions, ", "))
 	}
 	if o.jobDuration <= 0 {
 		return errors.New("-job-duration must be positive")
@@ -201,8 +214,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 		AccessKey: o.accessKey, SecretKey: o.secretKey, SecurityToken: o.securityToken,
 		JobDuration: o.jobDuration, JobInvisible: o.jobInvisible, RateLimit: o.rateLimit,
 		KeepDeleted: o.keepDeleted, MaxProxiesPerInstance: o.maxProxies, Log: logOut,
-		NoBalanceRouteMode:     o.noBalanceRouteMode,
-		RefuseMultiProxyDelete: o.refuseMultiDelete,
+		NoBalanceRouteMode:      o.noBalanceRouteMode,
+		RefuseMultiProxyDelete:  o.refuseMultiDelete,
+		NoSessionConnectionPool: o.noSessionPool,
+		NotWhitelisted:          o.notWhitelisted,
+		NewProxyVersion:         o.proxyVersion,
 	}
 	if o.user != "" {
 		cfg.Users = []emulator.User{{Name: o.user, Password: o.password, Domain: o.domain}}
@@ -271,8 +287,15 @@ func printBanner(w io.Writer, emu *emulator.Emulator, o *options, endpoint strin
 		}
 	}
 	p("  jobs run %s; max %d proxies per instance", o.jobDuration, o.maxProxies)
+	p("  new proxies: kernel %s (latest %s)", o.proxyVersion, emulator.LatestProxyVersion)
 	if o.noBalanceRouteMode {
 		p("  route mode:  load balancing (route_mode 1, 2) unsupported")
+	}
+	if o.noSessionPool {
+		p("  conn. pool:  session-level connection pool unsupported")
+	}
+	if o.notWhitelisted {
+		p("  whitelist:   account on no feature whitelist (403 %s)", emulator.ErrorCodeNotWhitelisted)
 	}
 	if len(o.faults) > 0 {
 		p("  faults:      %d injected", len(o.faults))

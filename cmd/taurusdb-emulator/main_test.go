@@ -173,3 +173,63 @@ func TestRun_noBalanceRouteModeFlagReachesTheEmulator(t *testing.T) {
 		t.Fatal("did not stop on cancel")
 	}
 }
+
+func TestParseFlags_settingsFlags(t *testing.T) {
+	o, err := parseFlags([]string{"-no-session-pool", "-not-whitelisted", "-proxy-version", emulator.ProxyVersions[0]}, io.Discard)
+	if err != nil || !o.noSessionPool || !o.notWhitelisted || o.proxyVersion != emulator.ProxyVersions[0] {
+		t.Fatalf("options = %+v, %v", o, err)
+	}
+	if o, err := parseFlags(nil, io.Discard); err != nil || o.proxyVersion != emulator.LatestProxyVersion {
+		t.Fatalf("default proxy version = %q, %v", o.proxyVersion, err)
+	}
+	if _, err := parseFlags([]string{"-proxy-version", "9.9"}, io.Discard); err == nil || !strings.Contains(err.Error(), "-proxy-version") {
+		t.Fatalf("unknown version: %v", err)
+	}
+}
+
+func TestRun_whitelistAndSessionPoolFlagsReachTheEmulator(t *testing.T) {
+	inst := "0123456789abcdef0123456789abcdefin07"
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout, stderr lockedBuffer
+	ready := make(chan string, 1)
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"-listen", "127.0.0.1:0", "-instances", inst, "-token", "tok", "-not-whitelisted", "-no-session-pool",
+			"-proxy-version", emulator.ProxyVersions[1]}, &stdout, &stderr, ready)
+	}()
+	var endpoint string
+	select {
+	case endpoint = <-ready:
+	case code := <-done:
+		t.Fatalf("run exited with %d: %s", code, stderr.String())
+	case <-time.After(10 * time.Second):
+		t.Fatal("emulator did not start")
+	}
+	for _, want := range []string{"session-level connection pool unsupported", "no feature whitelist", "kernel " + emulator.ProxyVersions[1]} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("banner lacks %q:\n%s", want, stdout.String())
+		}
+	}
+
+	// Creating a proxy that adds new nodes automatically needs the whitelist.
+	body := strings.NewReader(`{"flavor_ref":"gaussdb.proxy.large.x86.2","node_num":2,"new_node_auto_add_status":"ON"}`)
+	req, _ := http.NewRequest(http.MethodPost, endpoint+"/v3/"+emulator.DefaultProjectID+"/instances/"+inst+"/proxy", body)
+	req.Header.Set("X-Auth-Token", "tok")
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusForbidden || !strings.Contains(string(raw), emulator.ErrorCodeNotWhitelisted) {
+		t.Fatalf("create with new_node_auto_add_status ON: %d %s", res.StatusCode, raw)
+	}
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("did not stop on cancel")
+	}
+}
