@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/taurusdb-community/terraform-provider-taurusdb/internal/emulator"
@@ -80,6 +81,12 @@ func TestAccProxyInstance_batchedDestroy(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("taurusdb_proxy_instance.p0", plancheck.ResourceActionCreate),
+					plancheck.ExpectResourceAction("taurusdb_proxy_instance.p1", plancheck.ResourceActionCreate),
+					plancheck.ExpectResourceAction("taurusdb_proxy_instance.p2", plancheck.ResourceActionCreate),
+					plancheck.ExpectResourceAction("taurusdb_proxy_instance.p3", plancheck.ResourceActionCreate),
+				}},
 				Check: func(s *terraform.State) error {
 					created = stateProxyIDs(s)
 					if len(created) != 4 {
@@ -98,9 +105,16 @@ func TestAccProxyInstance_batchedDestroy(t *testing.T) {
 			},
 			{
 				// The failed job kept every proxy: state and emulator
-				// still agree, and there is nothing to do.
-				Config:   cfg,
-				PlanOnly: true,
+				// still agree, and there is nothing to do. Applied rather
+				// than PlanOnly: the harness never runs a PlanOnly step's
+				// Check.
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("taurusdb_proxy_instance.p0", plancheck.ResourceActionNoop),
+					plancheck.ExpectResourceAction("taurusdb_proxy_instance.p1", plancheck.ResourceActionNoop),
+					plancheck.ExpectResourceAction("taurusdb_proxy_instance.p2", plancheck.ResourceActionNoop),
+					plancheck.ExpectResourceAction("taurusdb_proxy_instance.p3", plancheck.ResourceActionNoop),
+				}},
 				Check: func(s *terraform.State) error {
 					if got := stateProxyIDs(s); !slices.Equal(got, created) {
 						return fmt.Errorf("after the failed batch state has %v, want %v", got, created)

@@ -243,6 +243,8 @@ func TestAccProxyInstance_failedDeleteKeepsStateAndRetrySucceeds(t *testing.T) {
 	env := newAccEnv(t, emulator.Config{})
 	inst := env.instance(0)
 	const addr = "taurusdb_proxy_instance.p"
+	// The proxy in state after the failed delete is the one created.
+	sameID := statecheck.CompareValue(compare.ValuesSame())
 	var id string
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(),
@@ -253,6 +255,9 @@ func TestAccProxyInstance_failedDeleteKeepsStateAndRetrySucceeds(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
 				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(addr, tfjsonpath.New("id")),
+				},
 				Check: resource.ComposeTestCheckFunc(stateID(addr, &id), func(*terraform.State) error {
 					env.emu.Inject(emulator.Fault{Method: http.MethodDelete, PathSuffix: "/proxy", Times: 1, Kind: emulator.FaultJobFails,
 						FailReason: "proxy is serving 12 connections"})
@@ -272,12 +277,16 @@ func TestAccProxyInstance_failedDeleteKeepsStateAndRetrySucceeds(t *testing.T) {
 			},
 			{
 				// The resource is still in state and still exists, so
-				// the same configuration plans nothing.
-				Config:   testAccProxyInstanceConfig_basic(env, inst),
-				PlanOnly: true,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+				// the same configuration plans nothing. Applied rather
+				// than PlanOnly: the harness never runs a PlanOnly
+				// step's Check.
+				Config: testAccProxyInstanceConfig_basic(env, inst),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionNoop),
 				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(addr, tfjsonpath.New("id")),
+				},
 				Check: func(*terraform.State) error {
 					if _, ok := env.emu.Proxy(inst, id); !ok {
 						return fmt.Errorf("proxy %s vanished after the failed delete", id)
