@@ -32,7 +32,7 @@ resource "taurusdb_proxy_instance" "orders_full" {
 
   # parameters: elem_type is looked up, not written
   parameters = [
-    { name = "multiStatementType", value = "1" },
+    { name = "multiStatementType", value = "Loose" },
   ]
 
   timeouts = {

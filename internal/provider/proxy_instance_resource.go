@@ -148,7 +148,9 @@ func (r *proxyInstanceResource) Create(ctx context.Context, req resource.CreateR
 // list. A setting that could not be read is a warning when it is configured
 // (its prior value is kept), a log line otherwise.
 func readDetails(ctx context.Context, c *taurusdb.Client, m *proxyInstanceModel, proxyID string, shared bool, diags *diag.Diagnostics) (*taurusdb.ProxyDetails, error) {
-	want := taurusdb.DetailsWanted{AccessControl: !m.AccessControl.IsNull(), Parameters: !m.Parameters.IsNull()}
+	// Access control is always read (it is reported even when not
+	// configured); parameters only when some are managed here.
+	want := taurusdb.DetailsWanted{AccessControl: true, Parameters: !m.Parameters.IsNull()}
 	d, err := c.ReadProxyDetails(ctx, m.InstanceID.ValueString(), proxyID, want, shared)
 	if err != nil {
 		return nil, err
@@ -156,7 +158,7 @@ func readDetails(ctx context.Context, c *taurusdb.Client, m *proxyInstanceModel,
 	for _, w := range d.Warnings {
 		tflog.Warn(ctx, "could not read a detail of the TaurusDB proxy; keeping the prior value", map[string]any{"error": w.Error()})
 	}
-	if (want.AccessControl && d.AccessControl == nil) || (want.Parameters && d.Parameters == nil) {
+	if (known(m.AccessControl) && d.AccessControl == nil) || (want.Parameters && d.Parameters == nil) {
 		diags.AddWarning(fmt.Sprintf("reading TaurusDB proxy (%s)", proxyID),
 			"A setting managed here could not be read, so its prior value is kept in state:\n"+errors.Join(d.Warnings...).Error())
 	}

@@ -11,6 +11,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -101,8 +103,10 @@ func settingsAttributes() map[string]schema.Attribute {
 		},
 		"access_control": schema.SingleNestedAttribute{
 			Optional: true,
-			MarkdownDescription: "Which client addresses may connect. Unset, the proxy's access control is left as it is and not read. " +
+			Computed: true,
+			MarkdownDescription: "Which client addresses may connect. Unset, the proxy's access control is left as it is (and reported). " +
 				"Changed in place.",
+			PlanModifiers: []planmodifier.Object{objectplanmodifier.UseStateForUnknown()},
 			Attributes: map[string]schema.Attribute{
 				"enabled": schema.BoolAttribute{
 					Required:            true,
@@ -117,8 +121,10 @@ func settingsAttributes() map[string]schema.Attribute {
 				},
 				"ip_list": schema.ListNestedAttribute{
 					Optional:            true,
+					Computed:            true,
 					MarkdownDescription: "Up to 300 addresses or CIDR blocks. Unset, the list is left as it is.",
 					Validators:          []validator.List{listvalidator.SizeAtMost(300)},
+					PlanModifiers:       []planmodifier.List{listplanmodifier.UseStateForUnknown()},
 					NestedObject: schema.NestedAttributeObject{
 						Attributes: map[string]schema.Attribute{
 							"ip": schema.StringAttribute{
@@ -314,8 +320,10 @@ func (m *proxyInstanceModel) settingsFromAPI(ctx context.Context, d *taurusdb.Pr
 			m.CanUpgrade = types.BoolNull()
 		}
 	}
-	if d.AccessControl != nil && !m.AccessControl.IsNull() {
+	if d.AccessControl != nil {
 		diags.Append(m.flattenAccessControl(ctx, d.AccessControl)...)
+	} else if m.AccessControl.IsUnknown() {
+		m.AccessControl = types.ObjectNull(accessControlAttrTypes)
 	}
 	if d.Parameters != nil && !m.Parameters.IsNull() {
 		diags.Append(m.flattenParameters(ctx, d.Parameters)...)
@@ -325,24 +333,16 @@ func (m *proxyInstanceModel) settingsFromAPI(ctx context.Context, d *taurusdb.Pr
 
 func (m *proxyInstanceModel) flattenAccessControl(ctx context.Context, a *taurusdb.AccessControl) diag.Diagnostics {
 	var diags diag.Diagnostics
-	var prior accessControlModel
-	if !m.AccessControl.IsUnknown() {
-		diags.Append(m.AccessControl.As(ctx, &prior, basetypes.ObjectAsOptions{UnhandledUnknownAsEmpty: true})...)
+	rules := make([]accessRuleModel, 0, len(a.Rules()))
+	for _, r := range a.Rules() {
+		rules = append(rules, accessRuleModel{IP: types.StringValue(r.IP), Description: types.StringValue(r.Description)})
 	}
+	l, d := types.ListValueFrom(ctx, types.ObjectType{AttrTypes: accessRuleAttrTypes}, rules)
+	diags.Append(d...)
 	out := accessControlModel{
 		Enabled: types.BoolValue(a.Enabled != nil && *a.Enabled),
 		Type:    types.StringValue(a.Type),
-		IPList:  types.ListNull(types.ObjectType{AttrTypes: accessRuleAttrTypes}),
-	}
-	// The list is read back only when it is managed here.
-	if prior.IPList.IsUnknown() || known(prior.IPList) {
-		rules := make([]accessRuleModel, 0, len(a.Rules()))
-		for _, r := range a.Rules() {
-			rules = append(rules, accessRuleModel{IP: types.StringValue(r.IP), Description: types.StringValue(r.Description)})
-		}
-		l, d := types.ListValueFrom(ctx, types.ObjectType{AttrTypes: accessRuleAttrTypes}, rules)
-		diags.Append(d...)
-		out.IPList = l
+		IPList:  l,
 	}
 	o, d := types.ObjectValueFrom(ctx, accessControlAttrTypes, out)
 	diags.Append(d...)

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // The update steps of the settings in settings.go, in UpdateOrder.
@@ -25,13 +27,19 @@ func (e *SettingRefusedError) Error() string {
 
 func (e *SettingRefusedError) Unwrap() error { return e.Err }
 
-// refused wraps a 4xx that is neither busy, throttling, auth nor
-// not-found as a SettingRefusedError naming the setting.
+// refused wraps a 4xx that is neither busy, throttling, bad credentials
+// nor not-found as a SettingRefusedError naming the setting. A 403 with a
+// DBS code is the service refusing the feature to this account, not the
+// gateway refusing the credentials.
 func refused(setting string, err error) error {
-	if e, ok := asAPIError(err); ok && e.Status >= 400 && e.Status < 500 && !IsBusy(err) && !IsAuth(err) && !IsThrottled(err) && !IsNotFound(err) {
-		return &SettingRefusedError{Setting: setting, Err: err}
+	e, ok := asAPIError(err)
+	if !ok || e.Status < 400 || e.Status >= 500 || IsBusy(err) || IsThrottled(err) || IsNotFound(err) {
+		return err
 	}
-	return err
+	if IsAuth(err) && !(e.Status == http.StatusForbidden && strings.HasPrefix(e.Code, "DBS.")) {
+		return err
+	}
+	return &SettingRefusedError{Setting: setting, Err: err}
 }
 
 func (c *Client) settingSteps(instanceID, proxyID string, ch ProxyChanges) []updateStep {
