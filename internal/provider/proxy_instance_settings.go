@@ -286,7 +286,7 @@ func (m *proxyInstanceModel) settingsFromAPI(ctx context.Context, d *taurusdb.Pr
 		}
 		return types.BoolValue(*v)
 	}
-	m.TransactionSplit = str(p.TransactionSplit, m.TransactionSplit)
+	m.TransactionSplit = str(taurusdb.TransactionSplit(d.Entry), m.TransactionSplit)
 	m.ConsistenceMode = str(p.ConsistenceMode, m.ConsistenceMode)
 	m.ConnectionPoolType = str(p.ConnectionPoolType, m.ConnectionPoolType)
 	m.NewNodeAutoAdd = str(p.NewNodeAutoAddStatus, m.NewNodeAutoAdd)

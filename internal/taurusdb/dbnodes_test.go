@@ -21,3 +21,13 @@ func TestProxyEntry_DBNodesSkipsNodesWithoutID(t *testing.T) {
 		t.Fatal("a weight for an empty node ID matched")
 	}
 }
+
+// transaction_split is ON/OFF in the SDK; "true"/"false" are read the same.
+func TestTransactionSplit_readsBothSpellings(t *testing.T) {
+	for in, want := range map[string]string{"ON": "ON", "OFF": "OFF", "true": "ON", "false": "OFF", "": ""} {
+		e := &ProxyEntry{Proxy: Proxy{TransactionSplit: in}}
+		if got := TransactionSplit(e); got != want {
+			t.Errorf("%q read as %q, want %q", in, got, want)
+		}
+	}
+}

@@ -68,7 +68,7 @@ func (c *Client) settingSteps(instanceID, proxyID string, ch ProxyChanges) []upd
 	if ch.TransactionSplit != "" {
 		steps = append(steps, updateStep{
 			name: "changing transaction_split to " + ch.TransactionSplit,
-			done: func(e *ProxyEntry) bool { return e.Proxy.TransactionSplit == ch.TransactionSplit },
+			done: func(e *ProxyEntry) bool { return TransactionSplit(e) == ch.TransactionSplit },
 			send: func(ctx context.Context, _ *ProxyEntry) (string, error) {
 				id, err := c.SetTransactionSplit(ctx, instanceID, proxyID, ch.TransactionSplit)
 				return id, refused("transaction_split", err)
@@ -161,6 +161,19 @@ func (c *Client) settingSteps(instanceID, proxyID string, ch ProxyChanges) []upd
 		})
 	}
 	return steps
+}
+
+// TransactionSplit reads transaction_split as ON or OFF. The SDK documents
+// ON/OFF; the provider users migrate from also reads "true" as ON, so both
+// spellings are taken.
+func TransactionSplit(e *ProxyEntry) string {
+	switch strings.ToUpper(strings.TrimSpace(e.Proxy.TransactionSplit)) {
+	case "ON", "TRUE":
+		return "ON"
+	case "OFF", "FALSE":
+		return "OFF"
+	}
+	return e.Proxy.TransactionSplit
 }
 
 // SSLEnabled reads ssl_option ("true"/"false" as a string); ok is false
