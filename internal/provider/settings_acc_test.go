@@ -168,6 +168,27 @@ func TestAccProxyInstance_allSettingsInPlace(t *testing.T) {
 	})
 }
 
+// testAccProxyInstanceConfig_importAllSettings adopts proxy proxyID with an
+// import block into a configuration with every setting.
+func testAccProxyInstanceConfig_importAllSettings(env *accEnv, inst, proxyID string, s proxySettings) string {
+	return testAccProxyInstanceConfig_allSettings(env, inst, s) + fmt.Sprintf(`
+import {
+  to = taurusdb_proxy_instance.p
+  id = "%s/%s"
+}
+`, inst, proxyID)
+}
+
+// testAccProxyInstanceConfig_split is one proxy with transaction_split and,
+// unless autoAdd is "", new_node_auto_add.
+func testAccProxyInstanceConfig_split(env *accEnv, inst, split, autoAdd string) string {
+	extra := fmt.Sprintf("  transaction_split = %q", split)
+	if autoAdd != "" {
+		extra += fmt.Sprintf("\n  new_node_auto_add = %q", autoAdd)
+	}
+	return env.providerHCL() + proxyHCL("p", inst, testFlavor, 2, extra)
+}
+
 // A proxy configured outside Terraform with every setting imports with no
 // diff against a configuration that says the same (parameters aside: see
 // the docs), and the first apply after it calls nothing.
@@ -181,12 +202,7 @@ func TestAccProxyInstance_importWithSettingsShowsNoChanges(t *testing.T) {
 		ConnectionPoolType: s.pool, NewNodeAutoAddStatus: s.autoAdd, SSL: s.ssl, AccessControl: s.acl, AccessControlType: s.aclType,
 		AccessRules: []emulator.AccessRule{{IP: "172.16.0.0/16", Description: "rule 0"}},
 	})
-	cfg := testAccProxyInstanceConfig_allSettings(env, inst, s) + fmt.Sprintf(`
-import {
-  to = taurusdb_proxy_instance.p
-  id = "%s/%s"
-}
-`, inst, existing)
+	cfg := testAccProxyInstanceConfig_importAllSettings(env, inst, existing, s)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(),
 		CheckDestroy:             env.checkDestroyed,
@@ -213,25 +229,34 @@ import {
 func TestAccProxyInstance_refusedSettingNamesItself(t *testing.T) {
 	env := newAccEnv(t, emulator.Config{NotWhitelisted: true})
 	inst := env.instance(0)
-	base := env.providerHCL() + proxyHCL("p", inst, testFlavor, 2, `  transaction_split = "OFF"`)
-	refused := env.providerHCL() + proxyHCL("p", inst, testFlavor, 2, `  transaction_split = "ON"
-  new_node_auto_add = "ON"`)
+	const addr = "taurusdb_proxy_instance.p"
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(),
 		CheckDestroy:             env.checkDestroyed,
 		Steps: []resource.TestStep{
-			{Config: base},
 			{
-				Config:      refused,
+				Config: testAccProxyInstanceConfig_split(env, inst, "OFF", ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
+				}},
+			},
+			{
+				Config: testAccProxyInstanceConfig_split(env, inst, "ON", "ON"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+				}},
 				ExpectError: regexp.MustCompile(`(?s)updating TaurusDB proxy.*changing new_node_auto_add.*the API refused new_node_auto_add.*DBS\.\d+`),
 			},
 			{
 				// new_node_auto_add comes before transaction_split, so
 				// nothing was changed; removing the refused setting lets
 				// the rest through.
-				Config: env.providerHCL() + proxyHCL("p", inst, testFlavor, 2, `  transaction_split = "ON"`),
+				Config: testAccProxyInstanceConfig_split(env, inst, "ON", ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("taurusdb_proxy_instance.p", tfjsonpath.New("transaction_split"), knownvalue.StringExact("ON")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("transaction_split"), knownvalue.StringExact("ON")),
 				},
 			},
 		},
