@@ -378,7 +378,12 @@ func buildClientConfig(s settings) (taurusdb.Config, *configError) {
 }
 
 func (p *taurusProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{NewProxyInstanceResource}
+	return []func() resource.Resource{
+		NewProxyInstanceResource,
+		NewProxyRestartResource,
+		NewProxyUpgradeResource,
+		NewProxyEIPAssociationResource,
+	}
 }
 
 func (p *taurusProvider) DataSources(context.Context) []func() datasource.DataSource {

@@ -1,0 +1,304 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/taurusdb-community/terraform-provider-taurusdb/internal/taurusdb"
+)
+
+var (
+	_ resource.Resource                = &proxyEIPAssociationResource{}
+	_ resource.ResourceWithConfigure   = &proxyEIPAssociationResource{}
+	_ resource.ResourceWithImportState = &proxyEIPAssociationResource{}
+	_ resource.ResourceWithIdentity    = &proxyEIPAssociationResource{}
+)
+
+const (
+	defaultEIPBindTimeout   = 10 * time.Minute
+	defaultEIPUnbindTimeout = 10 * time.Minute
+)
+
+// NewProxyEIPAssociationResource is the taurusdb_proxy_eip_association
+// resource: an elastic public IP bound to a proxy.
+func NewProxyEIPAssociationResource() resource.Resource {
+	return &proxyEIPAssociationResource{}
+}
+
+type proxyEIPAssociationResource struct {
+	data *providerData
+}
+
+type proxyEIPAssociationModel struct {
+	ID         types.String   `tfsdk:"id"`
+	InstanceID types.String   `tfsdk:"instance_id"`
+	ProxyID    types.String   `tfsdk:"proxy_id"`
+	PublicIP   types.String   `tfsdk:"public_ip"`
+	PublicIPID types.String   `tfsdk:"public_ip_id"`
+	Timeouts   timeouts.Value `tfsdk:"timeouts"`
+}
+
+// eipIdentityModel is the association's identity: the proxy it binds to.
+type eipIdentityModel struct {
+	InstanceID types.String `tfsdk:"instance_id"`
+	ProxyID    types.String `tfsdk:"proxy_id"`
+}
+
+func (r *proxyEIPAssociationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_proxy_eip_association"
+}
+
+func (r *proxyEIPAssociationResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Binds an elastic public IP (EIP) to a TaurusDB database proxy. Creating it sends `PUT .../proxy/{proxy_id}/bind` with " +
+			"`bind = \"true\"`, waits for the job and then for the proxy list to show the address as the proxy's `eip`; destroying it unbinds the address " +
+			"the same way (`bind = \"false\"`) and waits for `eip` to be empty. A proxy has at most one EIP. " +
+			"The address is read back from the proxy list: one changed outside Terraform shows as a replacement on the next plan, " +
+			"and one unbound outside Terraform removes the association from state (with a warning), so the next apply binds it again.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "`<instance_id>/<proxy_id>`, the import ID.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"instance_id": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "ID of the TaurusDB instance. Changing it moves the binding.",
+				Validators:          []validator.String{instanceIDValidator()},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"proxy_id": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "ID of the proxy (such as `taurusdb_proxy_instance.<name>.id`). Changing it moves the binding.",
+				Validators:          []validator.String{proxyIDValidator()},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"public_ip": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "The elastic public IP address (IPv4), such as `huaweicloud_vpc_eip.<name>.address`. Changing it unbinds the old address and binds the new one.",
+				Validators:          []validator.String{ipv4Validator{}},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"public_ip_id": schema.StringAttribute{
+				Required: true,
+				MarkdownDescription: "ID of the elastic public IP (a UUID), such as `huaweicloud_vpc_eip.<name>.id`; the bind call needs it. " +
+					"The API does not report it, so it cannot be read back: an import leaves it empty, and the first apply after the import " +
+					"records the configured value without any call. Changing it after that rebinds the address.",
+				Validators: []validator.String{eipIDValidator()},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIf(publicIPIDRequiresReplace,
+					"Changing public_ip_id rebinds the address, unless the prior value is unknown (after an import).",
+					"Changing `public_ip_id` rebinds the address, unless the prior value is unknown (after an import).")},
+			},
+			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{
+				Create:            true,
+				Delete:            true,
+				CreateDescription: "How long to wait for the bind job and for the proxy list to show the address (default `10m`).",
+				DeleteDescription: "How long to wait for the unbind job and for the proxy list to show no address (default `10m`).",
+			}),
+		},
+	}
+}
+
+// publicIPIDRequiresReplace rebinds for a new public_ip_id, except when
+// state has none: an import cannot read it, and recording the configured
+// one must not unbind a working address.
+func publicIPIDRequiresReplace(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
+	resp.RequiresReplace = !req.StateValue.IsNull() && !req.PlanValue.IsUnknown() && !req.PlanValue.Equal(req.StateValue)
+}
+
+func (r *proxyEIPAssociationResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			"instance_id": identityschema.StringAttribute{
+				RequiredForImport: true,
+				Description:       "ID of the TaurusDB instance.",
+			},
+			"proxy_id": identityschema.StringAttribute{
+				RequiredForImport: true,
+				Description:       "ID of the proxy (pool_id) the address is bound to.",
+			},
+		},
+	}
+}
+
+func (r *proxyEIPAssociationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	if d := providerDataOf(req.ProviderData, &resp.Diagnostics); d != nil {
+		r.data = d
+	}
+}
+
+// Create binds the address and waits until the proxy list shows it.
+// @API GET /v3/{project_id}/instances/{instance_id}/proxies
+// @API PUT /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/bind
+// @API GET /v3/{project_id}/jobs
+func (r *proxyEIPAssociationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan proxyEIPAssociationModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, c := clientOf(ctx, r.data, &resp.Diagnostics)
+	if c == nil {
+		return
+	}
+	timeout, d := plan.Timeouts.Create(ctx, defaultEIPBindTimeout)
+	resp.Diagnostics.Append(d...)
+	instanceID, proxyID, ip := plan.InstanceID.ValueString(), plan.ProxyID.ValueString(), plan.PublicIP.ValueString()
+	summary := fmt.Sprintf("binding elastic public IP %s to TaurusDB proxy (%s)", ip, proxyID)
+	ctx, release, err := begin(ctx, c, instanceID, timeout)
+	if err != nil {
+		resp.Diagnostics.AddError(summary, opDetail(instanceID, proxyID, "", err, bindNextStep(err, instanceID, proxyID)))
+		return
+	}
+	defer release()
+	jobID, err := c.BindEIPAndWait(ctx, instanceID, proxyID, ip, plan.PublicIPID.ValueString())
+	if err != nil {
+		resp.Diagnostics.AddError(summary, opDetail(instanceID, proxyID, jobID, err, bindNextStep(err, instanceID, proxyID)))
+		return
+	}
+	plan.ID = types.StringValue(instanceID + "/" + proxyID)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, eipIdentityModel{InstanceID: plan.InstanceID, ProxyID: plan.ProxyID})...)
+}
+
+func bindNextStep(err error, instanceID, proxyID string) string {
+	var conflict *taurusdb.EIPConflictError
+	if errors.As(err, &conflict) {
+		return fmt.Sprintf("Nothing was sent. To manage the address that is bound, import it (ID %s/%s) with public_ip = %q; "+
+			"to bind another one, unbind %s first.", instanceID, proxyID, conflict.Bound, conflict.Bound)
+	}
+	return dayNextStep(err, instanceID, proxyID, "the bind", "timeouts.create",
+		"run terraform apply again: it reads the proxy first and sends no second bind once the address shows.")
+}
+
+// Read takes the address from the proxy list: drift shows as a new
+// public_ip; an unbound address or a gone proxy removes the association.
+// @API GET /v3/{project_id}/instances/{instance_id}/proxies
+func (r *proxyEIPAssociationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state proxyEIPAssociationModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, c := clientOf(ctx, r.data, &resp.Diagnostics)
+	if c == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, readTimeout)
+	defer cancel()
+	instanceID, proxyID := state.InstanceID.ValueString(), state.ProxyID.ValueString()
+	identity := eipIdentityModel{InstanceID: state.InstanceID, ProxyID: state.ProxyID}
+	e, err := c.ReadProxy(ctx, instanceID, proxyID)
+	switch {
+	case taurusdb.IsNotFound(err):
+		resp.Diagnostics.AddWarning("TaurusDB proxy no longer exists",
+			fmt.Sprintf("Proxy %s on instance %s was not found (or is DELETED); removing its elastic public IP association from state.", proxyID, instanceID))
+	case err != nil:
+		resp.Diagnostics.AddError(fmt.Sprintf("reading TaurusDB proxy (%s)", proxyID), opDetail(instanceID, proxyID, "", err, "The state is unchanged; run the command again."))
+		return
+	case e.Proxy.EIP == "":
+		ip := state.PublicIP.ValueString()
+		if ip == "" {
+			ip = "its address"
+		}
+		resp.Diagnostics.AddWarning("Elastic public IP no longer bound",
+			fmt.Sprintf("Proxy %s on instance %s has no elastic public IP bound (%s was unbound outside Terraform); removing the association from state. "+
+				"The next apply binds the configured address again.", proxyID, instanceID, ip))
+	default:
+		state.ID = types.StringValue(instanceID + "/" + proxyID)
+		state.PublicIP = types.StringValue(e.Proxy.EIP)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		resp.Diagnostics.Append(resp.Identity.Set(ctx, identity)...)
+		return
+	}
+	// The framework insists on an identity even for a removed resource
+	// when the CLI stored none (Terraform before 1.12).
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, identity)...)
+	resp.State.RemoveResource(ctx)
+}
+
+// Update records a new public_ip_id where state had none (after an import)
+// or new timeouts: nothing to send.
+func (r *proxyEIPAssociationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan proxyEIPAssociationModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, eipIdentityModel{InstanceID: plan.InstanceID, ProxyID: plan.ProxyID})...)
+}
+
+// Delete unbinds the address and waits until the proxy list shows none.
+// @API GET /v3/{project_id}/instances/{instance_id}/proxies
+// @API PUT /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/bind
+// @API GET /v3/{project_id}/jobs
+func (r *proxyEIPAssociationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state proxyEIPAssociationModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, c := clientOf(ctx, r.data, &resp.Diagnostics)
+	if c == nil {
+		return
+	}
+	timeout, d := state.Timeouts.Delete(ctx, defaultEIPUnbindTimeout)
+	resp.Diagnostics.Append(d...)
+	instanceID, proxyID, ip := state.InstanceID.ValueString(), state.ProxyID.ValueString(), state.PublicIP.ValueString()
+	summary := fmt.Sprintf("unbinding elastic public IP %s from TaurusDB proxy (%s)", ip, proxyID)
+	const again = "run terraform destroy (or apply) again: the association is kept in state until the address is unbound."
+	ctx, release, err := begin(ctx, c, instanceID, timeout)
+	if err != nil {
+		resp.Diagnostics.AddError(summary, opDetail(instanceID, proxyID, "", err, dayNextStep(err, instanceID, proxyID, "the unbind", "timeouts.delete", again)))
+		return
+	}
+	defer release()
+	out, err := c.UnbindEIPAndWait(ctx, instanceID, proxyID, ip)
+	if err != nil {
+		resp.Diagnostics.AddError(summary, opDetail(instanceID, proxyID, out.JobID, err, dayNextStep(err, instanceID, proxyID, "the unbind", "timeouts.delete", again)))
+		return
+	}
+	if out.Other != "" {
+		resp.Diagnostics.AddWarning(summary,
+			fmt.Sprintf("Proxy %s has the elastic public IP %s bound, not %s: it was bound outside this association and is left as it is.", proxyID, out.Other, ip))
+	}
+}
+
+// ImportState takes `<instance_id>/<proxy_id>` or the identity; Read then
+// fills public_ip from the proxy list. public_ip_id cannot be read.
+func (r *proxyEIPAssociationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	var instanceID, proxyID string
+	if req.ID != "" {
+		var err error
+		instanceID, proxyID, err = parseImportID(req.ID)
+		if err != nil {
+			resp.Diagnostics.AddError("Invalid import ID", err.Error())
+			return
+		}
+	} else {
+		var id eipIdentityModel
+		resp.Diagnostics.Append(req.Identity.Get(ctx, &id)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		instanceID, proxyID = id.InstanceID.ValueString(), id.ProxyID.ValueString()
+		if err := checkIDs(instanceID, proxyID); err != nil {
+			resp.Diagnostics.AddError("Invalid import identity", err.Error())
+			return
+		}
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), instanceID+"/"+proxyID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("instance_id"), instanceID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("proxy_id"), proxyID)...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, eipIdentityModel{InstanceID: types.StringValue(instanceID), ProxyID: types.StringValue(proxyID)})...)
+}

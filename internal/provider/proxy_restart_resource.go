@@ -1,0 +1,136 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+var (
+	_ resource.Resource              = &proxyRestartResource{}
+	_ resource.ResourceWithConfigure = &proxyRestartResource{}
+)
+
+const defaultRestartTimeout = 15 * time.Minute
+
+// NewProxyRestartResource is the taurusdb_proxy_restart resource: creating
+// it restarts a proxy.
+func NewProxyRestartResource() resource.Resource {
+	return &proxyRestartResource{}
+}
+
+type proxyRestartResource struct {
+	data *providerData
+}
+
+type proxyRestartModel struct {
+	ID         types.String   `tfsdk:"id"`
+	InstanceID types.String   `tfsdk:"instance_id"`
+	ProxyID    types.String   `tfsdk:"proxy_id"`
+	Triggers   types.Map      `tfsdk:"triggers"`
+	Timeouts   timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (r *proxyRestartResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_proxy_restart"
+}
+
+func (r *proxyRestartResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Restarts a TaurusDB database proxy: creating this resource sends `POST /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/restart` " +
+			"and waits for the restart's job. Changing `triggers` (or the proxy) replaces it, which restarts the proxy again; " +
+			"a plan without such a change restarts nothing. Destroying it does nothing to the proxy, and refreshing it makes no API call.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "ID of the restart's job.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"instance_id": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "ID of the TaurusDB instance. Changing it restarts that instance's proxy.",
+				Validators:          []validator.String{instanceIDValidator()},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"proxy_id": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "ID of the proxy to restart (such as `taurusdb_proxy_instance.<name>.id`). Changing it restarts that proxy.",
+				Validators:          []validator.String{proxyIDValidator()},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"triggers": schema.MapAttribute{
+				Optional:    true,
+				ElementType: types.StringType,
+				MarkdownDescription: "Arbitrary strings; when any of them changes, the proxy is restarted again. " +
+					"For example the proxy's `parameters`, so that a change of a parameter that takes effect only after a restart gets one.",
+				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplace()},
+			},
+			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{
+				Create:            true,
+				CreateDescription: "How long to wait for the restart's job, including a busy instance (default `15m`).",
+			}),
+		},
+	}
+}
+
+func (r *proxyRestartResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	if d := providerDataOf(req.ProviderData, &resp.Diagnostics); d != nil {
+		r.data = d
+	}
+}
+
+// Create restarts the proxy and waits for the job.
+// @API POST /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/restart
+// @API GET /v3/{project_id}/jobs
+func (r *proxyRestartResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan proxyRestartModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, c := clientOf(ctx, r.data, &resp.Diagnostics)
+	if c == nil {
+		return
+	}
+	timeout, d := plan.Timeouts.Create(ctx, defaultRestartTimeout)
+	resp.Diagnostics.Append(d...)
+	instanceID, proxyID := plan.InstanceID.ValueString(), plan.ProxyID.ValueString()
+	summary := fmt.Sprintf("restarting TaurusDB proxy (%s)", proxyID)
+	const again = "run terraform apply again: it sends a new restart."
+	ctx, release, err := begin(ctx, c, instanceID, timeout)
+	if err != nil {
+		resp.Diagnostics.AddError(summary, opDetail(instanceID, proxyID, "", err, dayNextStep(err, instanceID, proxyID, "the restart", "timeouts.create", again)))
+		return
+	}
+	defer release()
+	jobID, err := c.RestartAndWait(ctx, instanceID, proxyID)
+	if err != nil {
+		resp.Diagnostics.AddError(summary, opDetail(instanceID, proxyID, jobID, err, dayNextStep(err, instanceID, proxyID, "the restart", "timeouts.create", again)))
+		return
+	}
+	plan.ID = types.StringValue(jobID)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// Read makes no call: a restart that happened stays done.
+func (r *proxyRestartResource) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {}
+
+// Update is reached only by a change of timeouts: nothing to send.
+func (r *proxyRestartResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan proxyRestartModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// Delete forgets the restart; the proxy is left as it is.
+func (r *proxyRestartResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
+}
