@@ -160,6 +160,7 @@ func (p *taurusProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	}
 	tflog.Debug(ctx, "configured TaurusDB client", map[string]any{"endpoint": cfg.Endpoint, "project_id": s.projectID, "auth": cfg.Auth.Mode()})
 	resp.ResourceData = &providerData{client: client, secrets: s.secrets()}
+	resp.DataSourceData = resp.ResourceData
 }
 
 // tuningFromEnv reads the two knobs that trade API calls for latency, for
@@ -387,7 +388,10 @@ func (p *taurusProvider) Resources(context.Context) []func() resource.Resource {
 }
 
 func (p *taurusProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return nil
+	return []func() datasource.DataSource{
+		NewProxyInstancesDataSource,
+		NewProxyFlavorsDataSource,
+	}
 }
 
 // tflogLogger sends client log lines to Terraform's log.
