@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -240,21 +239,15 @@ func (d *proxyInstancesDataSource) Read(ctx context.Context, req datasource.Read
 }
 
 // proxyElementFrom flattens one proxy with the resource's own code
-// (proxyInstanceModel.fromAPI): the model starts from the details read, so
-// that access control (with its list) and every parameter are reported.
+// (proxyInstanceModel.fromAPI), which reports access control whenever it
+// was read; parameters it reports by the names the model holds, so the
+// model starts with every name the proxy lists.
 func proxyElementFrom(ctx context.Context, instanceID string, d *taurusdb.ProxyDetails) (proxyElementModel, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	m := proxyInstanceModel{
 		InstanceID:    types.StringValue(instanceID),
 		AccessControl: types.ObjectNull(accessControlAttrTypes),
 		Parameters:    types.ListNull(types.ObjectType{AttrTypes: parameterAttrTypes}),
-	}
-	if d.AccessControl != nil {
-		// Unknown parts make fromAPI read back all of it, the list too.
-		m.AccessControl = types.ObjectValueMust(accessControlAttrTypes, map[string]attr.Value{
-			"enabled": types.BoolUnknown(), "type": types.StringUnknown(),
-			"ip_list": types.ListUnknown(types.ObjectType{AttrTypes: accessRuleAttrTypes}),
-		})
 	}
 	if d.Parameters != nil {
 		// Naming every parameter makes fromAPI report each one.
