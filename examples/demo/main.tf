@@ -31,17 +31,25 @@ provider "taurusdb" {
   auth_token = var.auth_token
 }
 
+# The smallest x86 flavor the instance offers: 2 vCPUs, 4 GB.
+data "taurusdb_proxy_flavors" "small" {
+  instance_id = var.instance_id
+  group_type  = "x86"
+  vcpus       = 2
+  memory      = 4
+}
+
 resource "taurusdb_proxy_instance" "readwrite" {
   instance_id = var.instance_id
   name        = "demo-readwrite"
-  flavor      = "gaussdb.proxy.large.x86.2"
+  flavor      = data.taurusdb_proxy_flavors.small.flavors[0].spec_code
   node_num    = 2
 }
 
 resource "taurusdb_proxy_instance" "readonly" {
   instance_id = var.instance_id
   name        = "demo-readonly"
-  flavor      = "gaussdb.proxy.large.x86.2"
+  flavor      = data.taurusdb_proxy_flavors.small.flavors[0].spec_code
   node_num    = 2
   proxy_mode  = "readonly"
 }

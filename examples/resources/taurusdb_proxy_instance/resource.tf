@@ -1,7 +1,16 @@
+# The flavor is looked up instead of hard-coded: 2 vCPUs and 4 GB per node,
+# x86, among the flavors a proxy of this instance can use.
+data "taurusdb_proxy_flavors" "small" {
+  instance_id = "0123456789abcdef0123456789abcdefin07"
+  group_type  = "x86"
+  vcpus       = 2
+  memory      = 4
+}
+
 resource "taurusdb_proxy_instance" "orders" {
   instance_id = "0123456789abcdef0123456789abcdefin07"
   name        = "orders-proxy"
-  flavor      = "gaussdb.proxy.large.x86.2"
+  flavor      = data.taurusdb_proxy_flavors.small.flavors[0].spec_code
   node_num    = 2
   proxy_mode  = "readwrite"
   port        = 3306
