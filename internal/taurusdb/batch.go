@@ -30,6 +30,9 @@ type deleteBatch struct {
 	// single lists the proxies the call did not cover, which their members
 	// then delete one by one (the multi-ID call was refused).
 	single map[string]bool
+	// sentJob is the job of the call once it was answered, for members
+	// that stop waiting early; guarded by the batcher's mutex.
+	sentJob string
 }
 
 type deleteBatcher struct {
@@ -107,6 +110,9 @@ func (c *Client) runDeleteBatch(first context.Context, batch *deleteBatch) {
 		return
 	}
 	batch.jobID = jobID
+	b.mu.Lock()
+	batch.sentJob = jobID
+	b.mu.Unlock()
 	if err != nil {
 		batch.err = err
 		return
@@ -169,12 +175,31 @@ func (c *Client) DeleteProxies(ctx context.Context, instanceID string, proxyIDs 
 	return out.JobID, err
 }
 
-// awaitBatch waits for the batch's call and job, or for ctx.
-func awaitBatch(ctx context.Context, batch *deleteBatch) error {
+// batchGrace is how long a member whose own time ran out still waits for
+// the batch to report: a batch of one ends at the same deadline, and its
+// answer (the job, its last status) says more than "deadline exceeded".
+const batchGrace = 2 * time.Second
+
+// awaitBatch waits for the batch's call and job, or for ctx (plus a short
+// grace for the batch's own account of the timeout).
+func (c *Client) awaitBatch(ctx context.Context, batch *deleteBatch) error {
 	select {
 	case <-batch.done:
 		return nil
 	case <-ctx.Done():
-		return fmt.Errorf("waiting for the delete of proxies %v: %w", batch.ids, ctx.Err())
+	}
+	grace, cancel := context.WithTimeout(context.WithoutCancel(ctx), batchGrace)
+	defer cancel()
+	select {
+	case <-batch.done:
+		return nil
+	case <-grace.Done():
+		c.batches.mu.Lock()
+		jobID := batch.sentJob
+		c.batches.mu.Unlock()
+		if jobID == "" {
+			return fmt.Errorf("waiting for the delete of proxies %v: %w", batch.ids, ctx.Err())
+		}
+		return &JobTimeoutError{JobID: jobID, Cause: ctx.Err()}
 	}
 }

@@ -237,7 +237,7 @@ func (c *Client) identifyNewProxy(ctx context.Context, instanceID string, known 
 // when one was started.
 func (c *Client) DeleteAndWait(ctx context.Context, instanceID, proxyID string) (string, error) {
 	batch := c.joinDelete(ctx, instanceID, proxyID)
-	if err := awaitBatch(ctx, batch); err != nil {
+	if err := c.awaitBatch(ctx, batch); err != nil {
 		return "", err
 	}
 	if batch.single[proxyID] {
