@@ -36,7 +36,8 @@ func refused(setting string, err error) error {
 	if !ok || e.Status < 400 || e.Status >= 500 || IsBusy(err) || IsThrottled(err) || IsNotFound(err) {
 		return err
 	}
-	if IsAuth(err) && !(e.Status == http.StatusForbidden && strings.HasPrefix(e.Code, "DBS.")) {
+	serviceRefusal := e.Status == http.StatusForbidden && strings.HasPrefix(e.Code, "DBS.")
+	if IsAuth(err) && !serviceRefusal {
 		return err
 	}
 	return &SettingRefusedError{Setting: setting, Err: err}
