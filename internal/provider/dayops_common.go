@@ -79,7 +79,8 @@ func (v ipv4Validator) ValidateString(ctx context.Context, req validator.StringR
 // the proxy does not exist.
 func notFoundHelp(instanceID, proxyID string) string {
 	if proxyID == "" {
-		return fmt.Sprintf("The API says instance %s does not exist (DBS.201028): check instance_id, and that the provider's project and region are the instance's.", instanceID)
+		return fmt.Sprintf("The API says instance %s does not exist (its not-found code is in the error above): check instance_id, "+
+			"and that the provider's project and region are the instance's.", instanceID)
 	}
 	return fmt.Sprintf("The API says instance %s or its proxy %s does not exist: check instance_id and proxy_id (a proxy's ID ends in po01), "+
 		"and that the provider's project and region are the instance's.", instanceID, proxyID)
