@@ -2,6 +2,7 @@ package taurusdb
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -157,6 +158,14 @@ func batchContext(ctxs []context.Context) (context.Context, context.CancelFunc) 
 			select {
 			case <-c.Done():
 			case <-ctx.Done():
+				return
+			}
+		}
+		// Every member is gone. Cancelled ones (Ctrl-C) end the batch now;
+		// a member whose deadline passed leaves that to the batch's own
+		// deadline, so the wait ends as a timeout, not a cancellation.
+		for _, c := range ctxs {
+			if !errors.Is(c.Err(), context.Canceled) {
 				return
 			}
 		}
