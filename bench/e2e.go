@@ -3,9 +3,11 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -34,13 +36,34 @@ const (
 	terraformTimeout = 3 * time.Minute
 )
 
-// e2eScenario is one destroy measurement.
+// Environment variables the provider reads at configure time.
+const (
+	envBatchWindow = "TAURUSDB_DELETE_BATCH_WINDOW"
+	envShareTTL    = "TAURUSDB_REFRESH_SHARE_TTL"
+)
+
+// e2eScenario is one measurement: apply, then plans (refresh) and, unless
+// planOnly, a timed destroy.
 type e2eScenario struct {
 	name        string
 	instances   int
 	perInstance int
-	parallelism int // 0 = Terraform's default
-	measureRSS  bool
+	parallelism int // of the destroy; 0 = Terraform's default
+	// applyParallelism is the apply's; 0 = Terraform's default. Only the
+	// set-up is faster with more; nothing of the apply is measured.
+	applyParallelism int
+	// noBatching sets TAURUSDB_DELETE_BATCH_WINDOW=off for every command of
+	// the scenario; otherwise the provider's default window applies.
+	noBatching bool
+	// wallTarget is the destroy wall time to stay within; 0 = none.
+	wallTarget time.Duration
+	measureRSS bool
+	// planPairs is how many times, after the apply, to run terraform plan
+	// once with shared refreshes (the default) and once with
+	// TAURUSDB_REFRESH_SHARE_TTL=off, counting the proxy-list calls.
+	planPairs int
+	// planOnly skips the destroy: the scenario only sets up plans.
+	planOnly bool
 	// repeat runs the scenario this many times (each with a fresh emulator
 	// and apply) and reports the run with the median destroy wall time.
 	repeat int
@@ -50,8 +73,33 @@ func (s e2eScenario) proxies() int { return s.instances * s.perInstance }
 
 func (s e2eScenario) command() string {
 	c := "terraform destroy -auto-approve"
+	if s.noBatching {
+		c = envBatchWindow + "=off " + c
+	}
 	if s.parallelism > 0 {
 		c += fmt.Sprintf(" -parallelism=%d", s.parallelism)
+	}
+	return c
+}
+
+// env is the scenario's environment for every Terraform command: the
+// batching knob set (to the default or off) and shared refreshes at their
+// default, so that nothing inherited changes what is measured.
+func (s e2eScenario) env(base []string) []string {
+	window := "" // the provider's default
+	if s.noBatching {
+		window = "off"
+	}
+	return overrideEnv(base, map[string]string{envBatchWindow: window, envShareTTL: ""})
+}
+
+// planParallelism is the plan's -parallelism (Terraform's default too).
+const planParallelism = 10
+
+func planCommand(coalesce bool) string {
+	c := fmt.Sprintf("terraform plan -parallelism=%d", planParallelism)
+	if !coalesce {
+		c = envShareTTL + "=off " + c
 	}
 	return c
 }
@@ -62,6 +110,7 @@ type e2eResult struct {
 	applyWall    time.Duration
 	wall         time.Duration // the destroy
 	jobs         int
+	jobSizes     []int // proxies named by each delete job, in creation order
 	jobSum       time.Duration
 	critical     time.Duration // max over instances of the summed job time
 	gapMean      time.Duration // between one delete job's end and the next one's start on an instance
@@ -69,10 +118,33 @@ type e2eResult struct {
 	hasGaps      bool
 	calls        map[string]int
 	totalCalls   int
-	rssKB        int64 // peak max RSS of the provider during the destroy; 0 = not measured
+	deletes      []deleteCall   // the DELETE calls of the destroy, in order
+	others       map[string]int // the calls counted as other, by callShape
+	rssKB        int64          // peak max RSS of the provider during the destroy; 0 = not measured
 	rssSource    string
 	rssProcesses int
 	walls        []time.Duration // destroy wall of every run, in run order
+	plans        []planSample
+}
+
+// deleteCall is one DELETE of the destroy: when it reached the emulator
+// (since the destroy started), on which instance, naming how many proxies.
+type deleteCall struct {
+	at       time.Duration
+	instance int // index into the scenario's instances
+	proxies  int
+	status   int
+}
+
+// planSample is one terraform plan over an applied state.
+type planSample struct {
+	instances, perInstance int
+	coalesce               bool
+	wall                   time.Duration
+	lists                  int            // GET .../proxies with no or a zero offset: one per list
+	pages                  int            // further pages (offset > 0)
+	other                  int            // every other call during the plan
+	others                 map[string]int // those, by callShape
 }
 
 // Call kinds counted during a destroy.
@@ -85,8 +157,16 @@ const (
 
 // e2eReport is all of part B.
 type e2eReport struct {
-	results      []e2eResult
+	results      []e2eResult // destroy scenarios, in order
+	plans        []planSample
+	planApplies  []planApply // the applies of the planOnly scenarios
 	releaseBytes int64
+}
+
+// planApply is the set-up of a planOnly scenario, for context.
+type planApply struct {
+	scenario e2eScenario
+	wall     time.Duration
 }
 
 // e2eEnv is the prepared tool chain: provider build, wrapper and CLI config.
@@ -98,6 +178,28 @@ type e2eEnv struct {
 	pluginDir string // the dev_overrides directory (holds the wrapper)
 	rssFile   string // /usr/bin/time output; "" when polling /proc instead
 	env       []string
+}
+
+// e2eScenarios is part B. Repeats are few where applies are long (creates
+// are serialized per instance: four proxies on one instance take four
+// 3 s jobs to set up) and where the figure barely varies (the unbatched
+// destroys are a chain of jobs).
+func e2eScenarios() []e2eScenario {
+	return []e2eScenario{
+		{name: "1 proxy", instances: 1, perInstance: 1, repeat: 3},
+		{name: "1 proxy", instances: 1, perInstance: 1, noBatching: true, repeat: 2},
+		{name: "4 proxies on 1 instance", instances: 1, perInstance: 4, wallTarget: 4500 * time.Millisecond, repeat: 3},
+		{name: "4 proxies on 1 instance", instances: 1, perInstance: 4, noBatching: true, repeat: 1},
+		{name: "12 proxies on 3 instances", instances: 3, perInstance: 4, parallelism: 10, wallTarget: 4500 * time.Millisecond,
+			measureRSS: true, planPairs: 1, repeat: 3},
+		{name: "12 proxies on 3 instances", instances: 3, perInstance: 4, parallelism: 10, noBatching: true,
+			measureRSS: true, planPairs: 1, repeat: 1},
+		// Not a target: all 12 Deletes reach the provider at once, which
+		// -parallelism=10 does not allow. It separates what batching does
+		// from what Terraform's parallelism lets it do.
+		{name: "12 proxies on 3 instances", instances: 3, perInstance: 4, parallelism: 12, repeat: 3},
+		{name: "40 proxies on 10 instances", instances: 10, perInstance: 4, applyParallelism: 40, planPairs: 2, planOnly: true, repeat: 1},
+	}
 }
 
 func runE2E(ctx context.Context, root, terraform string, progress func(string)) (*e2eReport, error) {
@@ -112,21 +214,27 @@ func runE2E(ctx context.Context, root, terraform string, progress func(string)) 
 	if err != nil {
 		return nil, err
 	}
-	scenarios := []e2eScenario{
-		{name: "1 proxy", instances: 1, perInstance: 1, repeat: 3},
-		{name: "12 proxies on 3 instances", instances: 3, perInstance: 4, parallelism: 10, measureRSS: true},
-	}
-	for i, sc := range scenarios {
+	for i, sc := range e2eScenarios() {
 		runs := make([]*e2eResult, 0, max(sc.repeat, 1))
 		for r := range max(sc.repeat, 1) {
-			progress(fmt.Sprintf("part B: scenario %q (run %d of %d): apply, then %s", sc.name, r+1, max(sc.repeat, 1), sc.command()))
+			what := sc.command()
+			if sc.planOnly {
+				what = "plans only"
+			}
+			progress(fmt.Sprintf("part B: scenario %q (run %d of %d): apply, %d plan pairs, %s", sc.name, r+1, max(sc.repeat, 1), sc.planPairs, what))
 			res, err := env.runScenario(ctx, filepath.Join(tmp, fmt.Sprintf("scenario%d-run%d", i+1, r+1)), sc)
 			if err != nil {
 				return nil, fmt.Errorf("part B, scenario %q (run %d): %w", sc.name, r+1, err)
 			}
 			runs = append(runs, res)
+			rep.plans = append(rep.plans, res.plans...)
+			if sc.planOnly {
+				rep.planApplies = append(rep.planApplies, planApply{scenario: sc, wall: res.applyWall})
+			}
 		}
-		rep.results = append(rep.results, medianRun(runs))
+		if !sc.planOnly {
+			rep.results = append(rep.results, medianRun(runs))
+		}
 	}
 	return rep, nil
 }
@@ -204,6 +312,8 @@ func prepareE2E(ctx context.Context, root, tmp, terraform string, rep *e2eReport
 		"TF_LOG":             "",
 		"TF_LOG_PROVIDER":    "",
 		"TF_DATA_DIR":        "",
+		envBatchWindow:       "",
+		envShareTTL:          "",
 	})
 	return e, nil
 }
@@ -241,14 +351,33 @@ func (e *e2eEnv) runScenario(ctx context.Context, dir string, sc e2eScenario) (*
 	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(mainTF(emu, ids, sc.perInstance)), 0o600); err != nil {
 		return nil, fmt.Errorf("writing main.tf: %w", err)
 	}
+	env := sc.env(e.env)
 
+	applyArgs := []string{"apply", "-auto-approve", "-input=false", "-no-color"}
+	if sc.applyParallelism > 0 {
+		applyArgs = append(applyArgs, fmt.Sprintf("-parallelism=%d", sc.applyParallelism))
+	}
 	start := time.Now()
-	if _, err := runCmd(ctx, terraformTimeout, dir, e.env, e.terraform, "apply", "-auto-approve", "-input=false", "-no-color"); err != nil {
+	if _, err := runCmd(ctx, terraformTimeout, dir, env, e.terraform, applyArgs...); err != nil {
 		return nil, fmt.Errorf("terraform apply: %w", err)
 	}
 	res := &e2eResult{scenario: sc, applyWall: time.Since(start)}
-	if n := len(emu.AllProxies()); n != sc.proxies() {
-		return nil, fmt.Errorf("after apply the emulator has %d proxies, want %d", n, sc.proxies())
+	created := emu.AllProxies()
+	if len(created) != sc.proxies() {
+		return nil, fmt.Errorf("after apply the emulator has %d proxies, want %d", len(created), sc.proxies())
+	}
+
+	for range sc.planPairs {
+		for _, coalesce := range []bool{true, false} {
+			p, err := runPlan(ctx, emu, dir, env, e.terraform, sc, coalesce)
+			if err != nil {
+				return nil, err
+			}
+			res.plans = append(res.plans, p)
+		}
+	}
+	if sc.planOnly {
+		return res, nil
 	}
 
 	if e.rssFile != "" {
@@ -266,7 +395,7 @@ func (e *e2eEnv) runScenario(ctx context.Context, dir string, sc e2eScenario) (*
 		args = append(args, fmt.Sprintf("-parallelism=%d", sc.parallelism))
 	}
 	destroyStart := time.Now()
-	_, err = runCmd(ctx, terraformTimeout, dir, e.env, e.terraform, args...)
+	_, err = runCmd(ctx, terraformTimeout, dir, env, e.terraform, args...)
 	res.wall = time.Since(destroyStart)
 	var polled int64
 	var polledProcs int
@@ -280,16 +409,36 @@ func (e *e2eEnv) runScenario(ctx context.Context, dir string, sc e2eScenario) (*
 		return nil, fmt.Errorf("after destroy the emulator still has %d proxies (first: %s in status %s)", len(left), left[0].PoolID, left[0].Status)
 	}
 
-	// Calls during the destroy, by kind.
-	res.calls = map[string]int{}
+	// Calls during the destroy, by kind, and the DELETE calls in order.
+	instanceIndex := map[string]int{}
+	for i, id := range ids {
+		instanceIndex[id] = i
+	}
+	res.calls, res.others = map[string]int{}, map[string]int{}
 	for _, r := range emu.Requests()[firstReq:] {
-		res.calls[callKind(r)]++
+		kind := callKind(r)
+		res.calls[kind]++
 		res.totalCalls++
+		if kind == kindOther {
+			res.others[callShape(r)]++
+		}
+		if kind == kindDelete {
+			res.deletes = append(res.deletes, deleteCall{
+				at: r.At.Sub(destroyStart), instance: instanceIndex[instanceOfPath(r.Path)],
+				proxies: proxyIDsInBody(r.Body), status: r.Status,
+			})
+		}
 	}
 
-	// Delete jobs: the emulator ends each exactly JobDuration after it was
-	// created (it computes job state lazily, but Ended is created+duration,
-	// not the time somebody looked).
+	// Delete jobs: one per DELETE call, naming every proxy of the call.
+	// Every proxy the apply created must be named by exactly one delete
+	// job, and every delete job must have completed. The emulator ends each
+	// job exactly JobDuration after it was created (it computes job state
+	// lazily, but Ended is created+duration, not the time somebody looked).
+	named := map[string]int{}
+	for _, p := range created {
+		named[p.PoolID] = 0
+	}
 	perInstance := map[string][]emulator.JobView{}
 	for _, j := range emu.Jobs() {
 		if j.Name != deleteJobName {
@@ -298,11 +447,24 @@ func (e *e2eEnv) runScenario(ctx context.Context, dir string, sc e2eScenario) (*
 		if j.Status != emulator.JobCompleted {
 			return nil, fmt.Errorf("delete job %s ended in status %s: %s", j.ID, j.Status, j.FailReason)
 		}
+		if len(j.ProxyIDs) == 0 {
+			return nil, fmt.Errorf("delete job %s names no proxy", j.ID)
+		}
+		for _, id := range j.ProxyIDs {
+			n, known := named[id]
+			if !known {
+				return nil, fmt.Errorf("delete job %s names proxy %s, which the apply did not create", j.ID, id)
+			}
+			named[id] = n + 1
+		}
 		perInstance[j.InstanceID] = append(perInstance[j.InstanceID], j)
 		res.jobs++
+		res.jobSizes = append(res.jobSizes, len(j.ProxyIDs))
 	}
-	if res.jobs != sc.proxies() {
-		return nil, fmt.Errorf("the emulator ran %d delete jobs, want %d", res.jobs, sc.proxies())
+	for _, p := range created {
+		if n := named[p.PoolID]; n != 1 {
+			return nil, fmt.Errorf("proxy %s is named by %d completed delete jobs, want exactly 1 (%d delete jobs in all)", p.PoolID, n, res.jobs)
+		}
 	}
 	var gaps []time.Duration
 	for _, jobs := range perInstance {
@@ -337,6 +499,88 @@ func (e *e2eEnv) runScenario(ctx context.Context, dir string, sc e2eScenario) (*
 		}
 	}
 	return res, nil
+}
+
+// runPlan runs one terraform plan over the applied state and counts the
+// calls it made. The plan must find no changes and change nothing: shared
+// refreshes must still read every proxy as it is.
+func runPlan(ctx context.Context, emu *emulator.Emulator, dir string, env []string, terraform string, sc e2eScenario, coalesce bool) (planSample, error) {
+	ttl := "" // the provider's default
+	if !coalesce {
+		ttl = "off"
+	}
+	env = overrideEnv(env, map[string]string{envShareTTL: ttl})
+	p := planSample{instances: sc.instances, perInstance: sc.perInstance, coalesce: coalesce, others: map[string]int{}}
+	first := len(emu.Requests())
+	start := time.Now()
+	out, err := runCmd(ctx, terraformTimeout, dir, env, terraform, "plan", "-input=false", "-no-color", fmt.Sprintf("-parallelism=%d", planParallelism))
+	p.wall = time.Since(start)
+	if err != nil {
+		return p, fmt.Errorf("%s: %w", planCommand(coalesce), err)
+	}
+	if !strings.Contains(out, "No changes.") {
+		return p, fmt.Errorf("%s found changes over a freshly applied state:\n%s", planCommand(coalesce), tail(out, 40))
+	}
+	for _, r := range emu.Requests()[first:] {
+		if r.Method != http.MethodGet {
+			return p, fmt.Errorf("%s sent %s %s", planCommand(coalesce), r.Method, r.Path)
+		}
+		if callKind(r) != kindProxies {
+			p.other++
+			p.others[callShape(r)]++
+			continue
+		}
+		if q, _ := url.ParseQuery(r.RawQuery); q.Get("offset") != "" && q.Get("offset") != "0" {
+			p.pages++
+		} else {
+			p.lists++
+		}
+	}
+	return p, nil
+}
+
+// callShape is a request's method, route and status with the IDs replaced
+// by their names: "GET /instances/{instance_id}/proxy/{proxy_id}/version → 404".
+func callShape(r emulator.Request) string {
+	segs := strings.Split(r.Path, "/")
+	for i, seg := range segs {
+		switch {
+		case i == 2 && len(segs) > 2 && segs[1] == "v3" && seg != "auth":
+			segs[i] = "{project_id}"
+		case len(seg) == 36 && strings.HasSuffix(seg, "in07"):
+			segs[i] = "{instance_id}"
+		case len(seg) == 36 && strings.HasSuffix(seg, "po01"):
+			segs[i] = "{proxy_id}"
+		}
+	}
+	path := strings.TrimPrefix(strings.Join(segs, "/"), "/v3/{project_id}")
+	status := fmt.Sprint(r.Status)
+	if r.Status == 0 {
+		status = "no answer"
+	}
+	return fmt.Sprintf("%s %s → %s", r.Method, path, status)
+}
+
+// instanceOfPath is the instance ID in .../instances/{id}/...
+func instanceOfPath(path string) string {
+	_, rest, ok := strings.Cut(path, "/instances/")
+	if !ok {
+		return ""
+	}
+	id, _, _ := strings.Cut(rest, "/")
+	return id
+}
+
+// proxyIDsInBody counts the proxy_ids of a DELETE body; 0 when unreadable
+// (or empty, which the API takes as the instance's only proxy).
+func proxyIDsInBody(body []byte) int {
+	var req struct {
+		ProxyIDs []string `json:"proxy_ids"`
+	}
+	if json.Unmarshal(body, &req) != nil {
+		return 0
+	}
+	return len(req.ProxyIDs)
 }
 
 func callKind(r emulator.Request) string {

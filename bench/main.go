@@ -6,8 +6,11 @@
 // Part A drives the real taurusdb.Client.WaitJob with a virtual clock against
 // a simulated job API, comparing the provider's adaptive schedule with a
 // fixed 10 s interval. Part B builds the provider, runs the real Terraform
-// CLI against the in-process emulator and times terraform destroy; it also
-// reports the provider's peak memory and the release binary's size.
+// CLI against the in-process emulator and times terraform destroy, with and
+// without batched deletes (TAURUSDB_DELETE_BATCH_WINDOW), counts the
+// proxy-list calls of terraform plan with and without shared refreshes
+// (TAURUSDB_REFRESH_SHARE_TTL), and reports the provider's peak memory and
+// the release binary's size.
 package main
 
 import (
@@ -88,6 +91,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 {
 		cmdline += " " + strings.Join(args, " ")
 	}
+	m.loadEnd = loadAverage()
 	doc := render(m, cmdline, sims, e2e, time.Since(began))
 	if _, err := io.WriteString(stdout, doc); err != nil {
 		fmt.Fprintf(stderr, "bench: writing to stdout: %v\n", err)
@@ -146,14 +150,30 @@ func findTerraform(flagValue string) (string, error) {
 
 type machine struct {
 	date, cpus, cpu, goVersion, terraform, platform string
+	loadStart, loadEnd                              string // 1-minute load average
+}
+
+// loadAverage is the 1-minute load average from /proc/loadavg: other work
+// on the machine slows Terraform and so the end-to-end figures.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return "unknown"
+	}
+	return f[0]
 }
 
 func describeMachine(ctx context.Context, terraform string) machine {
 	m := machine{
-		date:     time.Now().UTC().Format("2006-01-02 15:04 MST"),
-		cpus:     fmt.Sprint(runtime.NumCPU()),
-		cpu:      cpuModel(),
-		platform: runtime.GOOS + "/" + runtime.GOARCH,
+		date:      time.Now().UTC().Format("2006-01-02 15:04 MST"),
+		cpus:      fmt.Sprint(runtime.NumCPU()),
+		cpu:       cpuModel(),
+		platform:  runtime.GOOS + "/" + runtime.GOARCH,
+		loadStart: loadAverage(),
 	}
 	m.goVersion = runtime.Version() + " (bench binary)"
 	if goBin, err := goTool(); err == nil {

@@ -74,9 +74,13 @@ func tail(s string, n int) string {
 
 // envWith returns the current environment with the given variables set
 // (replacing any inherited value).
-func envWith(kv map[string]string) []string {
+func envWith(kv map[string]string) []string { return overrideEnv(os.Environ(), kv) }
+
+// overrideEnv returns base with the given variables set (replacing any
+// value in base). base is not modified.
+func overrideEnv(base []string, kv map[string]string) []string {
 	var out []string
-	for _, e := range os.Environ() {
+	for _, e := range base {
 		k, _, _ := strings.Cut(e, "=")
 		if _, override := kv[k]; !override {
 			out = append(out, e)
