@@ -53,8 +53,12 @@ func createNextStep(err error, name string) string {
 		return "The instance stayed busy with another operation until timeouts.create; nothing was created. Run terraform apply again once that operation is done, or raise timeouts.create."
 	case ce != nil && ce.NothingCreated, errors.As(err, &failed):
 		return "Nothing was created. Fix the cause above and run terraform apply again."
-	case ce != nil:
+	case ce != nil && ce.AnswerLost:
 		return fmt.Sprintf("The create request may have been carried out although its answer was lost, but no new proxy named %q was listed on instance %s in time; nothing was recorded in state. "+
+			"Check the instance's proxies: if one named %q appears, adopt it with terraform import (ID %s/<proxy_id>) instead of applying again, which would create a second proxy.",
+			name, ce.InstanceID, name, ce.InstanceID)
+	case ce != nil:
+		return fmt.Sprintf("The API accepted the create request, but no new proxy named %q could be found on instance %s; nothing was recorded in state. "+
 			"Check the instance's proxies: if one named %q appears, adopt it with terraform import (ID %s/<proxy_id>) instead of applying again, which would create a second proxy.",
 			name, ce.InstanceID, name, ce.InstanceID)
 	}

@@ -122,7 +122,10 @@ func updateChanges(ctx context.Context, plan, state *proxyInstanceModel) (taurus
 		v := int(plan.RouteMode.ValueInt64())
 		ch.RouteMode = &v
 	}
-	if known(plan.NodesReadWeight) && !plan.NodesReadWeight.Equal(state.NodesReadWeight) {
+	// A route-mode change resets the weights, so configured weights go
+	// with it even when they did not change.
+	routeChanges := ch.RouteMode != nil
+	if known(plan.NodesReadWeight) && (routeChanges || !plan.NodesReadWeight.Equal(state.NodesReadWeight)) {
 		for _, w := range listOrNil[weightModel](ctx, plan.NodesReadWeight, &diags) {
 			ch.Weights = append(ch.Weights, taurusdb.NodeWeight{ID: w.ID.ValueString(), Weight: int(w.Weight.ValueInt64())})
 		}

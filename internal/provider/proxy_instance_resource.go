@@ -158,7 +158,10 @@ func readDetails(ctx context.Context, c *taurusdb.Client, m *proxyInstanceModel,
 	for _, w := range d.Warnings {
 		tflog.Warn(ctx, "could not read a detail of the TaurusDB proxy; keeping the prior value", map[string]any{"error": w.Error()})
 	}
-	if (known(m.AccessControl) && d.AccessControl == nil) || (want.Parameters && d.Parameters == nil) {
+	// Parameters are read only when configured, so a failure concerns the
+	// user; access control is read for every proxy (it is reported), so a
+	// failure there is only logged above.
+	if want.Parameters && d.Parameters == nil {
 		diags.AddWarning(fmt.Sprintf("reading TaurusDB proxy (%s)", proxyID),
 			"A setting managed here could not be read, so its prior value is kept in state:\n"+errors.Join(d.Warnings...).Error())
 	}

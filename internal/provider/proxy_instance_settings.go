@@ -337,6 +337,19 @@ func (m *proxyInstanceModel) flattenAccessControl(ctx context.Context, a *taurus
 	for _, r := range a.Rules() {
 		rules = append(rules, accessRuleModel{IP: types.StringValue(r.IP), Description: types.StringValue(r.Description)})
 	}
+	// The API need not keep the list's order: when it holds the same rules
+	// as the prior (or planned) list, keep that order, or the plan would
+	// show a reordering and apply a change that is none.
+	if known(m.AccessControl) {
+		var prior accessControlModel
+		diags.Append(m.AccessControl.As(ctx, &prior, basetypes.ObjectAsOptions{UnhandledUnknownAsEmpty: true})...)
+		if known(prior.IPList) {
+			priorRules := listOrNil[accessRuleModel](ctx, prior.IPList, &diags)
+			if sameRules(priorRules, rules) {
+				rules = priorRules
+			}
+		}
+	}
 	l, d := types.ListValueFrom(ctx, types.ObjectType{AttrTypes: accessRuleAttrTypes}, rules)
 	diags.Append(d...)
 	out := accessControlModel{
@@ -348,6 +361,22 @@ func (m *proxyInstanceModel) flattenAccessControl(ctx context.Context, a *taurus
 	diags.Append(d...)
 	m.AccessControl = o
 	return diags
+}
+
+func sameRules(a, b []accessRuleModel) bool {
+	count := map[[2]string]int{}
+	for _, r := range a {
+		count[[2]string{r.IP.ValueString(), r.Description.ValueString()}]++
+	}
+	for _, r := range b {
+		count[[2]string{r.IP.ValueString(), r.Description.ValueString()}]--
+	}
+	for _, n := range count {
+		if n != 0 {
+			return false
+		}
+	}
+	return len(a) == len(b)
 }
 
 func (m *proxyInstanceModel) flattenParameters(ctx context.Context, ps []taurusdb.Parameter) diag.Diagnostics {

@@ -163,10 +163,15 @@ func batchContext(ctxs []context.Context) (context.Context, context.CancelFunc) 
 		}
 		// Every member is gone. Cancelled ones (Ctrl-C) end the batch now;
 		// a member whose deadline passed leaves that to the batch's own
-		// deadline, so the wait ends as a timeout, not a cancellation.
+		// deadline for a moment, so the wait ends as a timeout, not a
+		// cancellation; but never longer than the members' grace.
 		for _, c := range ctxs {
 			if !errors.Is(c.Err(), context.Canceled) {
-				return
+				select {
+				case <-time.After(batchGrace):
+				case <-ctx.Done():
+				}
+				break
 			}
 		}
 		cancel()
@@ -204,10 +209,10 @@ func (c *Client) awaitBatch(ctx context.Context, batch *deleteBatch) error {
 		return nil
 	case <-grace.Done():
 		c.batches.mu.Lock()
-		jobID := batch.sentJob
+		jobID, ids := batch.sentJob, append([]string(nil), batch.ids...)
 		c.batches.mu.Unlock()
 		if jobID == "" {
-			return fmt.Errorf("waiting for the delete of proxies %v: %w", batch.ids, ctx.Err())
+			return fmt.Errorf("waiting for the delete of proxies %v: %w", ids, ctx.Err())
 		}
 		return &JobTimeoutError{JobID: jobID, Cause: ctx.Err()}
 	}

@@ -204,7 +204,7 @@ func (c *Client) LockInstance(ctx context.Context, instanceID string) (func(), e
 	c.locksMu.Unlock()
 	select {
 	case ch <- struct{}{}:
-		return func() { <-ch }, nil
+		return func() { c.changedInstance(instanceID); <-ch }, nil
 	case <-ctx.Done():
 		return nil, &LockWaitError{InstanceID: instanceID, Err: ctx.Err()}
 	}

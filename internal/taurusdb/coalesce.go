@@ -2,6 +2,7 @@ package taurusdb
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -42,6 +43,14 @@ func (c *Client) changed(path string) {
 		return
 	}
 	inst, _, _ := strings.Cut(rest, "/")
+	c.changedInstance(inst)
+}
+
+// changedInstance bumps the instance's generation. Besides every mutating
+// call, the end of every operation holding the instance lock does it: a
+// change takes effect when its job ends, after the call, and a list read
+// while the job ran must not serve afterwards.
+func (c *Client) changedInstance(inst string) {
 	l := &c.lists
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -89,6 +98,10 @@ func (c *Client) sharedList(ctx context.Context, instanceID string) ([]ProxyEntr
 	l.mu.Unlock()
 	select {
 	case <-f.done:
+		if f.err != nil && ctx.Err() == nil && (errors.Is(f.err, context.Canceled) || errors.Is(f.err, context.DeadlineExceeded)) {
+			// The leader's context ended, not ours: list for ourselves.
+			return c.ListProxies(ctx, instanceID)
+		}
 		return f.list, f.err
 	case <-ctx.Done():
 		return nil, fmt.Errorf("waiting for the proxy list of instance %s: %w", instanceID, ctx.Err())

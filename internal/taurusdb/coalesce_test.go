@@ -1,7 +1,9 @@
 package taurusdb
 
 import (
+	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -69,5 +71,60 @@ func TestReadProxy_ownChangeAndTTLMakeItListAgain(t *testing.T) {
 	}
 	if n := listCalls(api); n != 4 {
 		t.Fatalf("%d list calls; FindProxy must always list", n)
+	}
+}
+
+// flavorAPI is one proxy whose flavor changes when its job completes.
+type flavorAPI struct {
+	mu      sync.Mutex
+	flavor  string
+	jobDone bool
+}
+
+func (f *flavorAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	switch {
+	case r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/proxies"):
+		fmt.Fprintf(w, `{"proxy_list":[{"proxy":{"pool_id":%q,"name":"p","status":"ACTIVE","flavor_ref":%q,"node_num":2}}]}`, proxyID, f.flavor)
+	case r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/jobs"):
+		st := JobRunning
+		if f.jobDone {
+			st = JobCompleted
+		}
+		fmt.Fprintf(w, `{"job":{"id":"j1","name":"x","status":%q}}`, st)
+	default:
+		fmt.Fprint(w, `{"job_id":"j1"}`)
+	}
+}
+
+// A refresh that lists while this process's own job runs must not serve
+// that list once the job has ended: the change takes effect at the job's
+// end, after the mutating call that bumped the generation.
+func TestReadProxy_listReadDuringOwnJobIsNotServedAfterIt(t *testing.T) {
+	api := &flavorAPI{flavor: "small"}
+	c, _ := newTestClient(t, api, fastOps)
+	unlock, err := c.LockInstance(t.Context(), instID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jobID, err := c.ChangeFlavor(t.Context(), instID, proxyID, "large")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ReadProxy(t.Context(), instID, proxyID); err != nil { // another resource's refresh, mid-job
+		t.Fatal(err)
+	}
+	api.mu.Lock()
+	api.jobDone, api.flavor = true, "large"
+	api.mu.Unlock()
+	if _, err := c.WaitJob(t.Context(), jobID); err != nil {
+		t.Fatal(err)
+	}
+	unlock()
+	e, err := c.ReadProxy(t.Context(), instID, proxyID)
+	if err != nil || e.Proxy.FlavorRef != "large" {
+		t.Fatalf("after our own flavor job a refresh read %+v, %v; want the new flavor", e, err)
 	}
 }

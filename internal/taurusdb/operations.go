@@ -55,6 +55,9 @@ type CreateError struct {
 	// Candidates are proxies that appeared during the attempt and may be
 	// the one it created, when that could not be told.
 	Candidates []string
+	// AnswerLost is set when the create request's answer never arrived
+	// (or was unusable), so whether it created a proxy is not known.
+	AnswerLost bool
 	Err        error
 }
 
@@ -128,13 +131,18 @@ func (c *Client) CreateAndIdentify(ctx context.Context, instanceID string, req C
 		switch {
 		case id != "":
 			found(id)
+			// No job ID to wait on: wait on the proxy's status instead,
+			// so a create is not reported done while it is enabling.
+			if _, err := c.WaitProxyStable(ctx, instanceID, id); err != nil {
+				return nil, fail(CreateError{ProxyID: id, AnswerLost: true, Err: err})
+			}
 			return &Created{ProxyID: id}, nil
 		case len(cands) > 1:
-			return nil, fail(CreateError{Candidates: cands, Err: ambiguous(instanceID, req.ProxyName, cands, lost)})
+			return nil, fail(CreateError{Candidates: cands, AnswerLost: true, Err: ambiguous(instanceID, req.ProxyName, cands, lost)})
 		case werr != nil:
-			return nil, fail(CreateError{Err: fmt.Errorf("%w; then listing proxies to see whether it was created: %w", lost, werr)})
+			return nil, fail(CreateError{AnswerLost: true, Err: fmt.Errorf("%w; then listing proxies to see whether it was created: %w", lost, werr)})
 		case attempt >= 3 || ctx.Err() != nil:
-			return nil, fail(CreateError{Err: err})
+			return nil, fail(CreateError{AnswerLost: true, Err: err})
 		}
 	}
 
@@ -532,6 +540,11 @@ func (c *Client) setRouteMode(ctx context.Context, instanceID, proxyID string, m
 	}
 	req := RouteModeRequest{RouteMode: mode}
 	if balanced {
+		if mw := SplitWeights(e, weights).MasterWeight; mw != nil && *mw != w {
+			return "", &SettingRefusedError{Setting: "nodes_read_weight", Err: fmt.Errorf(
+				"it gives the primary (%s) weight %d, but route_mode %d fixes the primary's weight at %d: set that, or leave the primary out of nodes_read_weight",
+				e.MasterNode.ID, *mw, mode, w)}
+		}
 		// The load-balancing modes fix the primary's weight and take the
 		// replicas' as 0 (left out) or 1 (in): send the configured ones
 		// here, since the mode change resets them.

@@ -265,7 +265,7 @@ func TestCreateAndIdentify_lostAnswerFindsTheProxyWithoutResending(t *testing.T)
 		f.proxies = append(f.proxies, fakeProxy{id: proxyID, name: body["proxy_name"].(string), status: ProxyEnabling, nodeNum: 2})
 		return http.StatusBadGateway, `<html>502</html>`
 	}
-	c, _ := newTestClient(t, api, fastOps)
+	c, _ := newTestClient(t, enablesAfter(api, 4, ProxyActive), fastOps)
 	var recorded string
 	got, err := c.CreateAndIdentify(t.Context(), instID, CreateProxyRequest{FlavorRef: "f", NodeNum: 2, ProxyName: NewProxyName()}, func(id string) { recorded = id })
 	if err != nil || got.ProxyID != proxyID || recorded != proxyID {
@@ -273,6 +273,45 @@ func TestCreateAndIdentify_lostAnswerFindsTheProxyWithoutResending(t *testing.T)
 	}
 	if n := len(api.mutatingCalls()); n != 1 {
 		t.Fatalf("%d POSTs; a lost answer must not be replayed", n)
+	}
+	if n := listCalls(api); n < 4 {
+		t.Fatalf("create returned after %d list calls, while the proxy was still enabling", n)
+	}
+}
+
+// enablesAfter makes the fake's proxies leave ENABLING PROXY for status
+// from the n-th list call on, as a create job ending would.
+func enablesAfter(api *fakeProxyAPI, n int, status string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		api.mu.Lock()
+		if api.lists+1 >= n {
+			for i := range api.proxies {
+				if api.proxies[i].status == ProxyEnabling {
+					api.proxies[i].status = status
+				}
+			}
+		}
+		api.mu.Unlock()
+		api.ServeHTTP(w, r)
+	})
+}
+
+// With the answer lost there is no job to wait on: the proxy's status is
+// waited on instead, and an enabling that fails is a failed create that
+// names the recorded proxy (it used to be reported as a success while the
+// proxy was still enabling).
+func TestCreateAndIdentify_lostAnswerWaitsForTheProxyToSettle(t *testing.T) {
+	api := &fakeProxyAPI{t: t}
+	api.handle = func(f *fakeProxyAPI, method, path string, body map[string]any) (int, string) {
+		f.proxies = append(f.proxies, fakeProxy{id: proxyID, name: body["proxy_name"].(string), status: ProxyEnabling, nodeNum: 2})
+		return http.StatusBadGateway, `<html>502</html>`
+	}
+	c, _ := newTestClient(t, enablesAfter(api, 4, ProxyFailed), fastOps)
+	var recorded string
+	_, err := c.CreateAndIdentify(t.Context(), instID, CreateProxyRequest{FlavorRef: "f", NodeNum: 2, ProxyName: NewProxyName()}, func(id string) { recorded = id })
+	var ce *CreateError
+	if !errors.As(err, &ce) || ce.ProxyID != proxyID || !ce.AnswerLost || !strings.Contains(err.Error(), "FAILED") || recorded != proxyID {
+		t.Fatalf("err = %v (recorded %q); want a CreateError naming the recorded proxy and its FAILED status", err, recorded)
 	}
 }
 

@@ -13,14 +13,20 @@ import (
 // The update steps of the settings in settings.go, in UpdateOrder.
 
 // SettingRefusedError is the API refusing a setting outright: not a busy
-// instance or bad credentials, but a request it will not carry out, such as
-// a feature only whitelisted accounts or newer kernels have.
+// instance or bad credentials, but a request it will not carry out.
+// Feature is set when the service refused the feature to this account (a
+// 403 with a DBS code: a whitelist-only feature or a newer kernel's);
+// otherwise it rejected the value.
 type SettingRefusedError struct {
 	Setting string
+	Feature bool
 	Err     error
 }
 
 func (e *SettingRefusedError) Error() string {
+	if !e.Feature {
+		return fmt.Sprintf("the API rejected the value of %s (%v); correct it in the configuration", e.Setting, e.Err)
+	}
 	return fmt.Sprintf("the API refused %s (%v). Some settings are available only to accounts on Huawei Cloud's whitelist for them "+
 		"or to newer proxy kernels: ask Huawei Cloud support to enable it, or remove %s from the configuration", e.Setting, e.Err, e.Setting)
 }
@@ -36,11 +42,11 @@ func refused(setting string, err error) error {
 	if !ok || e.Status < 400 || e.Status >= 500 || IsBusy(err) || IsThrottled(err) || IsNotFound(err) {
 		return err
 	}
-	serviceRefusal := e.Status == http.StatusForbidden && strings.HasPrefix(e.Code, "DBS.")
-	if IsAuth(err) && !serviceRefusal {
+	feature := e.Status == http.StatusForbidden && strings.HasPrefix(e.Code, "DBS.")
+	if IsAuth(err) && !feature {
 		return err
 	}
-	return &SettingRefusedError{Setting: setting, Err: err}
+	return &SettingRefusedError{Setting: setting, Feature: feature, Err: err}
 }
 
 func (c *Client) settingSteps(instanceID, proxyID string, ch ProxyChanges) []updateStep {
@@ -58,11 +64,10 @@ func (c *Client) settingSteps(instanceID, proxyID string, ch ProxyChanges) []upd
 				if status == "" {
 					status = e.Proxy.NewNodeAutoAddStatus
 				}
-				var weight *int
-				if status == "ON" {
-					weight = ch.NewNodeWeight
-				}
-				return "", refused("new_node_auto_add", c.SetNewNodeAutoAdd(ctx, instanceID, proxyID, status, weight))
+				// The weight is sent with OFF too: the SDK lets it be
+				// omitted then, not refused, and leaving it out would keep
+				// the old weight while state records the new one.
+				return "", refused("new_node_auto_add", c.SetNewNodeAutoAdd(ctx, instanceID, proxyID, status, ch.NewNodeWeight))
 			},
 		})
 	}
@@ -112,11 +117,12 @@ func (c *Client) settingSteps(instanceID, proxyID string, ch ProxyChanges) []upd
 		})
 	}
 	if ac := ch.AccessControl; ac != nil {
+		var cur *AccessControl
 		steps = append(steps, updateStep{
 			name: "changing access_control",
 			check: func(ctx context.Context, _ *ProxyEntry) (bool, error) {
-				cur, err := c.GetAccessControl(ctx, instanceID, proxyID)
-				if err != nil {
+				var err error
+				if cur, err = c.GetAccessControl(ctx, instanceID, proxyID); err != nil {
 					return false, err
 				}
 				return accessControlMatches(cur, ac), nil
@@ -125,7 +131,19 @@ func (c *Client) settingSteps(instanceID, proxyID string, ch ProxyChanges) []upd
 				// The list first: switching on with an old list would
 				// apply the wrong rules for a moment.
 				if ac.Rules != nil || ac.Type != "" {
-					if err := c.SetAccessList(ctx, instanceID, proxyID, ac.Type, ac.Rules); err != nil {
+					// The call needs both: an unconfigured one keeps what
+					// the proxy has (white when it has none yet).
+					listType, rules := ac.Type, ac.Rules
+					if listType == "" {
+						listType = cur.Type
+					}
+					if listType == "" {
+						listType = "white"
+					}
+					if rules == nil {
+						rules = cur.Rules()
+					}
+					if err := c.SetAccessList(ctx, instanceID, proxyID, listType, rules); err != nil {
 						return "", refused("access_control", err)
 					}
 				}
