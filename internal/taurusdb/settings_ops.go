@@ -273,27 +273,6 @@ func (c *Client) ReadProxyDetails(ctx context.Context, instanceID, proxyID strin
 		return nil, err
 	}
 	d := &ProxyDetails{Entry: e}
-	soft := func(what string, err error) {
-		d.Warnings = append(d.Warnings, fmt.Errorf("reading %s of proxy %s: %w", what, proxyID, err))
-	}
-	if v, err := c.GetProxyVersion(ctx, instanceID, proxyID); err != nil {
-		soft("the kernel version", err)
-	} else {
-		d.Version = v
-	}
-	if want.AccessControl {
-		if a, err := c.GetAccessControl(ctx, instanceID, proxyID); err != nil {
-			soft("access control", err)
-		} else {
-			d.AccessControl = a
-		}
-	}
-	if want.Parameters {
-		if ps, err := c.ListParameters(ctx, instanceID, proxyID); err != nil {
-			soft("parameters", err)
-		} else {
-			d.Parameters = ps
-		}
-	}
+	c.readDetails(ctx, instanceID, proxyID, want, d)
 	return d, nil
 }
