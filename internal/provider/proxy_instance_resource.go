@@ -51,27 +51,15 @@ func (r *proxyInstanceResource) Metadata(_ context.Context, req resource.Metadat
 }
 
 func (r *proxyInstanceResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
+	if d := providerDataOf(req.ProviderData, &resp.Diagnostics); d != nil {
+		r.data = d
 	}
-	d, ok := req.ProviderData.(*providerData)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("expected *providerData, got %T; this is a bug in the provider", req.ProviderData))
-		return
-	}
-	r.data = d
 }
 
-// client returns the API client, or an error diagnostic when the provider
-// could not be configured yet (settings unknown until apply).
+// client returns the API client with secrets masked in ctx's logs, or an
+// error diagnostic while the provider is not configured (dayops_common.go).
 func (r *proxyInstanceResource) client(ctx context.Context, diags *diag.Diagnostics) (context.Context, *taurusdb.Client) {
-	if r.data == nil || r.data.client == nil {
-		diags.AddError("TaurusDB provider not configured", "The provider's settings are not known yet (they depend on values known only after apply). Apply the resources they depend on first.")
-		return ctx, nil
-	}
-	ctx = tflog.MaskAllFieldValuesStrings(ctx, r.data.secrets...)
-	ctx = tflog.MaskMessageStrings(ctx, r.data.secrets...)
-	return ctx, r.data.client
+	return clientOf(ctx, r.data, diags)
 }
 
 func (r *proxyInstanceResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

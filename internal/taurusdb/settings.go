@@ -199,7 +199,8 @@ func (c *Client) SetParameters(ctx context.Context, instanceID, proxyID string, 
 	return out.JobID, err
 }
 
-// ProxyEngine is the engine name of proxy kernel versions.
+// ProxyEngine is the proxy engine name: the only value the SDK documents
+// (ShowProxyFlavorsByAzCodeRequest.ProxyEngineName: "taurusproxy").
 const ProxyEngine = "taurusproxy"
 
 // ProxyVersion is the proxy kernel's version (ShowProxyVersionResponse).
