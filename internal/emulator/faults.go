@@ -56,8 +56,10 @@ var faultKinds = []FaultKind{FaultThrottle, FaultServerError, FaultHTMLBadGatewa
 // its route pattern (e.g. /instances/{instance_id}/proxy/{proxy_id}/rename),
 // ends with it. So "/proxy" matches POST and DELETE .../instances/{id}/proxy
 // but not .../proxy/{id}/rename, and "/rename" or
-// "/proxy/{proxy_id}/rename" match the rename call. For IAM the path is the
-// full /v3/auth/tokens. Only requests that passed authentication count;
+// "/proxy/{proxy_id}/rename" match the rename call. The instance detail
+// (GET /instances/{instance_id}) is matched by "/instances/{instance_id}",
+// or by the instance ID itself, the end of its real path. For IAM the path
+// is the full /v3/auth/tokens. Only requests that passed authentication count;
 // rejected ones (401, 403, 404 unknown API, 429 rate limit) do not.
 //
 // Firing: each fault counts the requests it matches, from 1. With Calls, it

@@ -47,8 +47,8 @@ type ProxyView struct {
 	// Parameters maps every parameter name (ProxyParameterNames) to its
 	// value; seeding merges known names over the defaults.
 	Parameters map[string]string
-	// PrivateDNSName is the private DNS name ("" = none). No read model
-	// has it: only this view shows it.
+	// PrivateDNSName is the private DNS name ("" = none), listed as
+	// dns_name (a key the SDK's model lacks; see proxyJSON.DNSName).
 	PrivateDNSName string
 	// Version is the kernel version (Config.NewProxyVersion).
 	Version string
@@ -314,7 +314,8 @@ func (e *Emulator) UpdateProxy(instanceID, proxyID string, edit func(*ProxyView)
 }
 
 // InstanceVPCID is the VPC of an instance ("" if unknown): the vpc_id that
-// PUT .../proxy/{proxy_id}/dns requires.
+// PUT .../proxy/{proxy_id}/dns requires, and that the instance detail (GET
+// /instances/{instance_id}) answers.
 func (e *Emulator) InstanceVPCID(instanceID string) string {
 	defer e.lockAdvance()()
 	if inst, ok := e.instances[instanceID]; ok {

@@ -6,8 +6,9 @@ import (
 )
 
 // JSON shapes of GET /instances/{instance_id}/proxies, after the SDK's
-// ShowGaussMySqlProxyListResponse: exactly its keys, no others (the
-// contract tests in internal/contract hold the emulator to that).
+// ShowGaussMySqlProxyListResponse: exactly its keys, and one more the real
+// API is known to send (proxy.dns_name, see proxyJSON.DNSName); the
+// contract tests in internal/contract hold the emulator to that.
 
 type proxyListJSON struct {
 	ProxyList []proxyEntryJSON `json:"proxy_list"`
@@ -58,6 +59,16 @@ type proxyJSON struct {
 	SSLOption            string `json:"ssl_option"`
 	NewNodeAutoAddStatus string `json:"new_node_auto_add_status"`
 	NewNodeWeight        int    `json:"new_node_weight"`
+	// DNSName is the proxy's private DNS name, absent while it has none.
+	// It is the one key here that the SDK's MysqlProxyV3 (v0.1.207) lacks:
+	// huaweicloud/terraform-provider-huaweicloud's
+	// resource_huaweicloud_taurusdb_proxy.go reads proxy.dns_name from this
+	// very list (and takes its first dot-separated label as the prefix),
+	// and its acceptance tests run against the real cloud, so the real API
+	// sends it. The reference and the SDK disagree; the emulator follows
+	// the reference, and clients must treat the key as optional, which
+	// covers both. The contract tests allow exactly this key ("beyond").
+	DNSName *string `json:"dns_name,omitempty"`
 }
 
 // proxyNodeJSON is MysqlProxyNodes: a node of the proxy itself.
@@ -165,6 +176,10 @@ func (e *Emulator) renderProxy(inst *instance, p *proxy) proxyEntryJSON {
 	if p.eip != "" {
 		eip := p.eip
 		pj.Eip = &eip
+	}
+	if p.privateDNS != "" {
+		name := p.privateDNS
+		pj.DNSName = &name
 	}
 	for _, n := range p.nodes {
 		pj.Nodes = append(pj.Nodes, proxyNodeJSON{ID: n.id, Status: StatusActive, Name: n.name, Role: n.role, AzCode: n.az})

@@ -66,11 +66,14 @@ type Node struct {
 }
 
 type instance struct {
-	id, name string
-	nodes    []Node
-	subnetID string
-	vpcID    string   // the VPC of the instance (and of its proxies' private DNS zone)
-	proxies  []*proxy // creation order; DELETED ones stay while KeepDeleted lasts
+	id, name        string
+	nodes           []Node
+	subnetID        string
+	vpcID           string // the VPC of the instance (and of its proxies' private DNS zone)
+	securityGroupID string
+	writeIP         string    // the primary's private address (private_write_ips)
+	createdAt       time.Time // when the emulator added it
+	proxies         []*proxy  // creation order; DELETED ones stay while KeepDeleted lasts
 }
 
 type proxy struct {
@@ -146,7 +149,13 @@ func (e *Emulator) azDescription(code string) string {
 }
 
 func (e *Emulator) addInstance(id string) *instance {
-	inst := &instance{id: id, name: "gauss-" + id[:min(4, len(id))], subnetID: newUUID(), vpcID: newUUID()}
+	inst := &instance{
+		id: id, name: "gauss-" + id[:min(4, len(id))], subnetID: newUUID(), vpcID: newUUID(),
+		securityGroupID: newUUID(), createdAt: e.now(),
+		// 192.168.0.x: nextAddress gives proxies 192.168.1.x and up, so
+		// an instance's write address never equals a proxy's.
+		writeIP: fmt.Sprintf("192.168.0.%d", 2+len(e.instanceOrder)%250),
+	}
 	inst.nodes = []Node{{ID: newNodeID(), Name: inst.name + "_node01", Role: "master", AZ: e.azCode(0)}}
 	for i := 2; i <= 3; i++ {
 		inst.nodes = append(inst.nodes, Node{ID: newNodeID(), Name: fmt.Sprintf("%s_node%02d", inst.name, i), Role: "slave", AZ: e.azCode(i - 1)})

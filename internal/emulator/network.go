@@ -9,11 +9,16 @@ import (
 // How clients reach a proxy besides its private address: a private DNS
 // name, and an elastic public IP (EIP).
 
-// Private DNS names. No read model carries a proxy's private DNS name:
-// MysqlProxyV3 (the proxy list) has no field for it, MysqlProxyInfo (the
-// instance detail's proxies) only pool_id, name and address, and the
-// instance's private_dns_names are the instance's own. The three DNS calls
-// answer only a job_id. So the name shows in ProxyView.PrivateDNSName only.
+// Private DNS names. The proxy list carries a proxy's name as
+// proxy.dns_name, absent while it has none (list.go). The SDK's
+// MysqlProxyV3 has no field for it, but the public reference provider reads
+// it from that list against the real cloud, so the emulator sends it (see
+// proxyJSON.DNSName). No other read model has it: MysqlProxyInfo (the
+// instance detail's proxies) has only pool_id, name and address, the
+// instance's private_dns_names are the instance's own, and the three DNS
+// calls answer only a job_id. ProxyView.PrivateDNSName shows it too.
+// Changing the name needs the instance's vpc_id, which the instance detail
+// (GET /instances/{instance_id}, instance.go) gives.
 
 // dnsPrefixRE is the rule for the first label of a private DNS name that
 // the user guide gives (8 to 63 lowercase letters and digits).
@@ -66,7 +71,8 @@ func (e *Emulator) createDNS(c *call) response {
 // user guide), so new_dns_name is taken either as the new prefix (8 to 63
 // lowercase letters and digits) or as a full name with such a prefix in the
 // proxy's zone; it must differ from every existing name. vpc_id is required
-// and must be the instance's VPC (Emulator.InstanceVPCID).
+// and must be the instance's VPC: the detail's vpc_id (instance.go), which
+// Emulator.InstanceVPCID also returns.
 func (e *Emulator) changeDNS(c *call) response {
 	var req struct {
 		NewDNSName *string `json:"new_dns_name"`

@@ -13,6 +13,11 @@ type route struct {
 
 var projectRoutes = []route{
 	{"GET", "/jobs", (*Emulator).getJob},
+	// ShowGaussMySqlInstanceInfo (instance.go). matchPattern compares whole
+	// segments and their count, so this neither shadows nor is shadowed by
+	// the longer /instances/{instance_id}/... routes, and a fault's
+	// PathSuffix "/instances/{instance_id}" matches this call alone.
+	{"GET", "/instances/{instance_id}", (*Emulator).showInstance},
 	{"POST", "/instances/{instance_id}/proxy", (*Emulator).createProxy},
 	{"DELETE", "/instances/{instance_id}/proxy", (*Emulator).deleteProxies},
 	{"GET", "/instances/{instance_id}/proxies", (*Emulator).listProxies},

@@ -328,13 +328,42 @@ func TestParameters_listPagesAndFilters(t *testing.T) {
 	}
 }
 
+// listedDNSName is proxy.dns_name of one proxy in the list, and whether the
+// key is there at all.
+func listedDNSName(t *testing.T, e *Emulator, inst, id string) (any, bool) {
+	t.Helper()
+	for _, p := range listProxies(t, e, inst, "?limit=100") {
+		if p["pool_id"] == id {
+			name, has := p["dns_name"]
+			return name, has
+		}
+	}
+	t.Fatalf("proxy %s is not listed", id)
+	return nil, false
+}
+
 func TestDNS_applyChangeDelete(t *testing.T) {
 	e, clk := start(t, nil)
 	inst := inst0(e)
 	id := e.SeedProxy(inst, ProxyView{})
 	dns := proxyPath(inst, id, "dns")
 	vpc := e.InstanceVPCID(inst)
+	// noneListed fails unless the list leaves dns_name out for the proxy.
+	noneListed := func(when string) {
+		t.Helper()
+		if name, has := listedDNSName(t, e, inst, id); has {
+			t.Fatalf("dns_name listed %s: %v", when, name)
+		}
+	}
+	// listed fails unless the list's dns_name is the proxy's name.
+	listed := func(want string) {
+		t.Helper()
+		if name, has := listedDNSName(t, e, inst, id); !has || name != want {
+			t.Fatalf("listed dns_name = %v (present %t), want %q", name, has, want)
+		}
+	}
 
+	noneListed("before any was applied for")
 	expectStatus(t, send(t, e, "PUT", dns, map[string]any{"new_dns_name": "ordersproxy01", "vpc_id": vpc}), http.StatusBadRequest, codeBadRequest)
 	expectStatus(t, send(t, e, "DELETE", dns, nil), http.StatusBadRequest, codeBadRequest)
 
@@ -342,20 +371,24 @@ func TestDNS_applyChangeDelete(t *testing.T) {
 	if v, _ := e.Proxy(inst, id); v.PrivateDNSName != "" {
 		t.Fatalf("name before the job completed: %s", v.PrivateDNSName)
 	}
+	noneListed("before the apply job completed")
 	clk.Advance(10 * time.Second)
 	v, _ := e.Proxy(inst, id)
 	suffix := ".internal.cn-north-4.gaussdbformysql.myhuaweicloud.com"
 	if !strings.HasSuffix(v.PrivateDNSName, suffix) || !dnsPrefixRE.MatchString(strings.TrimSuffix(v.PrivateDNSName, suffix)) {
 		t.Fatalf("private DNS name = %q", v.PrivateDNSName)
 	}
+	listed(v.PrivateDNSName)
 	expectStatus(t, send(t, e, "POST", dns, nil), http.StatusBadRequest, codeBadRequest) // already has one
 
 	// A prefix, or a full name in the same zone.
 	jobCall(t, e, "PUT", dns, map[string]any{"new_dns_name": "ordersproxy01", "vpc_id": vpc})
+	listed(v.PrivateDNSName) // the old name until the job completes
 	clk.Advance(10 * time.Second)
 	if v, _ := e.Proxy(inst, id); v.PrivateDNSName != "ordersproxy01"+suffix {
 		t.Fatalf("after change: %q", v.PrivateDNSName)
 	}
+	listed("ordersproxy01" + suffix)
 	expectStatus(t, send(t, e, "PUT", dns, map[string]any{"new_dns_name": "ordersproxy01" + suffix, "vpc_id": vpc}), http.StatusBadRequest, codeBadRequest) // unchanged
 	expectStatus(t, send(t, e, "PUT", dns, map[string]any{"new_dns_name": "ordersproxy02.example.com", "vpc_id": vpc}), http.StatusBadRequest, codeBadRequest)
 	jobCall(t, e, "PUT", dns, map[string]any{"new_dns_name": "ordersproxy02" + suffix, "vpc_id": vpc})
@@ -366,10 +399,12 @@ func TestDNS_applyChangeDelete(t *testing.T) {
 	expectStatus(t, send(t, e, "PUT", proxyPath(inst, other, "dns"), map[string]any{"new_dns_name": "ordersproxy02", "vpc_id": vpc}), http.StatusBadRequest, codeBadRequest)
 
 	jobCall(t, e, "DELETE", dns, nil)
+	listed("ordersproxy02" + suffix) // until the job completes
 	clk.Advance(10 * time.Second)
 	if v, _ := e.Proxy(inst, id); v.PrivateDNSName != "" {
 		t.Fatalf("after delete: %q", v.PrivateDNSName)
 	}
+	noneListed("after the delete job completed")
 }
 
 func TestEIP_bindShowsInTheListAndUnbindRemovesIt(t *testing.T) {
