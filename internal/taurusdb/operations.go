@@ -328,6 +328,9 @@ type ProxyChanges struct {
 	AccessControl      *AccessControlChange
 	// Parameters are set by name; others are left as they are.
 	Parameters []ParameterValue
+	// DNSNamePrefix is the wanted prefix of the proxy's private DNS name;
+	// "" leaves the name as it is.
+	DNSNamePrefix string
 }
 
 // AccessControlChange is the access control an update asks for. Rules nil
@@ -369,6 +372,7 @@ type updateStep struct {
 var UpdateOrder = []string{
 	"flavor", "node_num", "name", "port", "route_mode", "nodes_read_weight", "new_node_auto_add",
 	"transaction_split", "consistence_mode", "connection_pool_type", "ssl", "access_control", "parameters",
+	"dns_name_prefix",
 }
 
 // UpdateProxy makes each requested change in turn (UpdateOrder) and waits

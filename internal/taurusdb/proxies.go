@@ -233,6 +233,12 @@ type Proxy struct {
 	SSLOption            FlexString `json:"ssl_option"`
 	NewNodeAutoAddStatus string     `json:"new_node_auto_add_status"`
 	NewNodeWeight        *FlexInt   `json:"new_node_weight"`
+	// DNSName is the proxy's private DNS name, "<prefix>.<zone>". The SDK
+	// (v0.1.207) has no such field in MysqlProxyV3, but the provider users
+	// migrate from reads proxy.dns_name from this very list, and its tests
+	// run against the real cloud. The reference and the SDK disagree, so
+	// both are tolerated: absent or "" means "no name known".
+	DNSName string `json:"dns_name"`
 }
 
 // AvailabilityZone is one element of a database node's availability_zone.

@@ -179,6 +179,9 @@ func (c *Client) settingSteps(instanceID, proxyID string, ch ProxyChanges) []upd
 			},
 		})
 	}
+	if ch.DNSNamePrefix != "" {
+		steps = append(steps, c.dnsStep(instanceID, proxyID, ch.DNSNamePrefix))
+	}
 	return steps
 }
 
