@@ -62,3 +62,38 @@ func TestShapeCheck_reportsEachKindOfMismatch(t *testing.T) {
 		t.Fatalf("allowances ignored: %v", got)
 	}
 }
+
+// beyond lets one named key the model lacks through, at its path only, as
+// a non-empty string; every other extra key still fails.
+func TestShapeCheck_beyondAllowsExactlyTheNamedKey(t *testing.T) {
+	beyond := allowances{beyond: map[string]string{"zones[].dns_name": "test"}}
+	withName := `{"name":"p","port":1,"kind":"x","on":true,"zones":[{"code":"a","dns_name":"db.example.internal"}]}`
+	if got := shapeProblems([]byte(withName), &fakeModel{}, beyond); len(got) != 0 {
+		t.Fatalf("the allowed key was refused: %v", got)
+	}
+	cases := []struct {
+		name, raw string
+		allow     allowances
+		want      string
+	}{
+		{"another extra key beside it", `{"name":"p","port":1,"kind":"x","on":true,"zones":[{"code":"a","dns_name":"db.example.internal","vip":"x"}]}`, beyond, "zones[].vip: key not in the SDK model"},
+		{"the same key elsewhere", `{"name":"p","port":1,"kind":"x","on":true,"dns_name":"db.example.internal","zones":[{"code":"a","dns_name":"db"}]}`, beyond, "dns_name: key not in the SDK model"},
+		{"not a string", `{"name":"p","port":1,"kind":"x","on":true,"zones":[{"code":"a","dns_name":7}]}`, beyond, "zones[].dns_name: json.Number 7 where a non-empty string"},
+		{"empty string", `{"name":"p","port":1,"kind":"x","on":true,"zones":[{"code":"a","dns_name":""}]}`, beyond, `zones[].dns_name: "" where a non-empty string`},
+		{"missing", `{"name":"p","port":1,"kind":"x","on":true,"zones":[{"code":"a"}]}`, beyond, "zones[].dns_name: missing"},
+		{"a key the model has", withName, beyond.with(allowances{beyond: map[string]string{"zones[].code": "test"}}), "zones[].code: allowed as beyond the SDK model fakeZone, which has it now"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := strings.Join(shapeProblems([]byte(c.raw), &fakeModel{}, c.allow), "\n")
+			if !strings.Contains(got, c.want) {
+				t.Fatalf("problems = %q, want one containing %q", got, c.want)
+			}
+		})
+	}
+	// absent covers the key's absence, as for a model field.
+	optional := beyond.with(allowances{absent: map[string]string{"zones[].dns_name": "test"}})
+	if got := shapeProblems([]byte(`{"name":"p","port":1,"kind":"x","on":true,"zones":[{"code":"a"}]}`), &fakeModel{}, optional); len(got) != 0 {
+		t.Fatalf("absent ignored for a beyond key: %v", got)
+	}
+}

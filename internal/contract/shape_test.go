@@ -17,7 +17,9 @@ import (
 //   - a key the model lacks (the emulator invented or misspelled it);
 //   - a model field missing from the JSON;
 //   - a JSON type that does not fit the field (string vs number vs array);
-//   - a zero value: "", 0 or [] where a real answer carries something.
+//   - a zero value: "", 0 or [] where a real answer carries something;
+//   - for a key allowed beyond the model (allowances.beyond): missing, or
+//     not a non-empty string.
 // Paths look like proxy_list[].proxy.nodes[].az_code (no indexes), which is
 // also how the allowances below name them.
 
@@ -28,10 +30,18 @@ type allowances struct {
 	empty  map[string]string // a zero value is legitimate here
 	absent map[string]string // the key may be missing
 	open   map[string]string // keys the model lacks are allowed below here
+	// beyond names single keys the SDK model lacks that the real API is
+	// known to send, by full path (proxy_list[].proxy.dns_name), with the
+	// evidence. Only that key at that path is let through, and only as a
+	// non-empty string (the one kind needed so far). It is then held like a
+	// model field: missing is a problem unless absent allows it too. A
+	// beyond key the model has is reported, so the entry is dropped once
+	// the SDK catches up.
+	beyond map[string]string
 }
 
 func (a allowances) with(more allowances) allowances {
-	out := allowances{empty: map[string]string{}, absent: map[string]string{}, open: map[string]string{}}
+	out := allowances{empty: map[string]string{}, absent: map[string]string{}, open: map[string]string{}, beyond: map[string]string{}}
 	for _, src := range []allowances{a, more} {
 		for k, v := range src.empty {
 			out.empty[k] = v
@@ -42,8 +52,26 @@ func (a allowances) with(more allowances) allowances {
 		for k, v := range src.open {
 			out.open[k] = v
 		}
+		for k, v := range src.beyond {
+			out.beyond[k] = v
+		}
 	}
 	return out
+}
+
+// beyondKeys are the keys beyond allows directly in the object at path.
+func (a allowances) beyondKeys(path string) []string {
+	var keys []string
+	for p := range a.beyond {
+		parent, key := "", p
+		if i := strings.LastIndex(p, "."); i >= 0 {
+			parent, key = p[:i], p[i+1:]
+		}
+		if parent == path {
+			keys = append(keys, key)
+		}
+	}
+	return keys
 }
 
 // shapeProblems returns every mismatch between raw and the SDK model type
@@ -181,9 +209,31 @@ func (w *walker) walkObject(path string, v any, t reflect.Type) {
 		}
 		fields[name] = f.Type
 	}
+	beyond := map[string]bool{}
+	for _, k := range w.allow.beyondKeys(path) {
+		beyond[k] = true
+		p := join(path, k)
+		if _, inModel := fields[k]; inModel {
+			w.fail(p, "allowed as beyond the SDK model %s, which has it now: drop the allowance", t.Name())
+			continue
+		}
+		x, present := obj[k]
+		if !present {
+			if _, ok := w.allow.absent[p]; !ok {
+				w.fail(p, "missing (allowed beyond the SDK model %s, and not allowed absent)", t.Name())
+			}
+			continue
+		}
+		switch s, ok := x.(string); {
+		case !ok:
+			w.fail(p, "%T %v where a non-empty string is allowed beyond the SDK model %s", x, x, t.Name())
+		case s == "":
+			w.fail(p, `"" where a non-empty string is allowed beyond the SDK model %s`, t.Name())
+		}
+	}
 	if _, open := w.allow.open[path]; !open {
 		for k := range obj {
-			if _, known := fields[k]; !known {
+			if _, known := fields[k]; !known && !beyond[k] {
 				w.fail(join(path, k), "key not in the SDK model %s", t.Name())
 			}
 		}
