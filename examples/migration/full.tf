@@ -30,6 +30,8 @@ resource "taurusdb_proxy_instance" "orders_full" {
     ]
   }
 
+  dns_name_prefix = "ordersproxy01" # dns_name_prefix
+
   # parameters: elem_type is looked up, not written
   parameters = [
     { name = "multiStatementType", value = "Loose" },

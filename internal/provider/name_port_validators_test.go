@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
@@ -43,6 +45,32 @@ func TestPortValidator(t *testing.T) {
 		portValidator().ValidateInt64(context.Background(), validator.Int64Request{Path: path.Root("port"), ConfigValue: types.Int64Value(port)}, &resp)
 		if got := !resp.Diagnostics.HasError(); got != want {
 			t.Errorf("port %d: accepted = %v, want %v", port, got, want)
+		}
+	}
+}
+
+// A private DNS name prefix follows the user guide: 8 to 63 lowercase
+// letters and digits, the prefix alone. Checked through the resource's
+// schema, so the test holds what a plan runs.
+func TestDNSNamePrefixValidator(t *testing.T) {
+	var resp resource.SchemaResponse
+	(&proxyInstanceResource{}).Schema(context.Background(), resource.SchemaRequest{}, &resp)
+	attr, ok := resp.Schema.Attributes["dns_name_prefix"].(schema.StringAttribute)
+	if !ok || len(attr.Validators) == 0 {
+		t.Fatalf("dns_name_prefix has no string validators: %#v", resp.Schema.Attributes["dns_name_prefix"])
+	}
+	ok8, ok63 := "orders01", strings.Repeat("a1", 31)+"b"
+	for prefix, want := range map[string]bool{
+		ok8: true, ok63: true, "ordersproxy01": true, "1234567890": true,
+		"orders1": false, ok63 + "c": false, "Ordersproxy01": false, "orders-proxy01": false,
+		"ordersproxy01.internal.example.com": false, "": false,
+	} {
+		var vr validator.StringResponse
+		for _, v := range attr.Validators {
+			v.ValidateString(context.Background(), validator.StringRequest{Path: path.Root("dns_name_prefix"), ConfigValue: types.StringValue(prefix)}, &vr)
+		}
+		if got := !vr.Diagnostics.HasError(); got != want {
+			t.Errorf("%q: accepted = %v, want %v", prefix, got, want)
 		}
 	}
 }

@@ -48,6 +48,8 @@ type proxyInstanceModel struct {
 	SwitchConnectionPoolTypeEnabled types.Bool   `tfsdk:"switch_connection_pool_type_enabled"`
 	BalanceRouteModeEnabled         types.Bool   `tfsdk:"balance_route_mode_enabled"`
 	DelayThreshold                  types.Int64  `tfsdk:"delay_threshold_in_seconds"`
+	DNSNamePrefix                   types.String `tfsdk:"dns_name_prefix"`
+	DNSName                         types.String `tfsdk:"dns_name"`
 }
 
 type weightModel struct {

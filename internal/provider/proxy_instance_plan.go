@@ -67,6 +67,9 @@ func (r *proxyInstanceResource) ModifyPlan(ctx context.Context, req resource.Mod
 	if flavorSame && nodesSame {
 		plan.Nodes = state.Nodes
 	}
+	if plan.DNSNamePrefix.Equal(state.DNSNamePrefix) {
+		plan.DNSName = state.DNSName
+	}
 	if settingsSame(&plan, &state) {
 		// Nothing the API would change: status and updated_at stay.
 		plan.Status, plan.UpdatedAt = state.Status, state.UpdatedAt
@@ -85,6 +88,7 @@ func settingsSame(plan, state *proxyInstanceModel) bool {
 		{plan.ConnectionPoolType, state.ConnectionPoolType}, {plan.SSL, state.SSL},
 		{plan.NewNodeAutoAdd, state.NewNodeAutoAdd}, {plan.NewNodeWeight, state.NewNodeWeight},
 		{plan.AccessControl, state.AccessControl}, {plan.Parameters, state.Parameters},
+		{plan.DNSNamePrefix, state.DNSNamePrefix},
 	}
 	for _, p := range pairs {
 		if !p[0].Equal(p[1]) {

@@ -163,6 +163,22 @@ func settingsAttributes() map[string]schema.Attribute {
 				},
 			},
 		},
+		"dns_name_prefix": schema.StringAttribute{
+			Optional: true,
+			Computed: true,
+			MarkdownDescription: "Prefix of the proxy's private DNS name (`<prefix>.<zone>`): 8 to 63 lowercase letters and digits, unique in the zone. " +
+				"When the proxy has no private DNS name yet, one is applied for first. Changed in place (jobs). Unset, the name is left as it is: " +
+				"the provider never removes it. The API allows private DNS names only for accounts Huawei Cloud has enabled them for; " +
+				"others get an error naming this setting.",
+			Validators: []validator.String{stringvalidator.RegexMatches(taurusdb.DNSPrefixRE,
+				"must be 8 to 63 lowercase letters and digits (the prefix only, without the zone)")},
+			PlanModifiers: []planmodifier.String{keepPrior{}},
+		},
+		"dns_name": schema.StringAttribute{
+			Computed: true,
+			MarkdownDescription: "The proxy's private DNS name, as the proxy list reports it; null when it reports none. " +
+				"The SDK's list model has no field for it, so an API that does not report it leaves this null and `dns_name_prefix` as last applied.",
+		},
 		"current_version":                     computedString("Version of the proxy kernel.", true),
 		"can_upgrade":                         computedBool("Whether a newer proxy kernel is available (see `taurusdb_proxy_upgrade`)."),
 		"created_at":                          computedString("When the proxy was created, as the API reports it.", true),
@@ -256,6 +272,9 @@ func settingsChanges(ctx context.Context, plan, state *proxyInstanceModel, ch *t
 		}
 		ch.AccessControl = change
 	}
+	if changed(plan.DNSNamePrefix, st.DNSNamePrefix) {
+		ch.DNSNamePrefix = plan.DNSNamePrefix.ValueString()
+	}
 	if changed(plan.Parameters, st.Parameters) {
 		for _, p := range listOrNil[parameterModel](ctx, plan.Parameters, &diags) {
 			ch.Parameters = append(ch.Parameters, taurusdb.ParameterValue{Name: p.Name.ValueString(), Value: p.Value.ValueString()})
@@ -308,6 +327,17 @@ func (m *proxyInstanceModel) settingsFromAPI(ctx context.Context, d *taurusdb.Pr
 	m.DelayThreshold = types.Int64Null()
 	if p.DelayThreshold != nil {
 		m.DelayThreshold = types.Int64Value(int64(*p.DelayThreshold))
+	}
+	// A name the list reports gives both; none reported keeps the prefix
+	// last applied: the SDK's list model has no dns_name, so "none" may
+	// only mean "not reported", and dropping the prefix would undo every
+	// apply against such an API. (A prefix changed elsewhere still shows.)
+	m.DNSName = types.StringNull()
+	if p.DNSName != "" {
+		m.DNSName = types.StringValue(p.DNSName)
+		m.DNSNamePrefix = types.StringValue(taurusdb.DNSPrefix(d.Entry))
+	} else if m.DNSNamePrefix.IsUnknown() {
+		m.DNSNamePrefix = types.StringNull()
 	}
 	if v := d.Version; v != nil {
 		m.CurrentVersion = types.StringValue(v.CurrentVersion)

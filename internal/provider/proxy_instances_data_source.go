@@ -72,6 +72,7 @@ type proxyElementModel struct {
 	SwitchConnectionPoolTypeEnabled types.Bool   `tfsdk:"switch_connection_pool_type_enabled"`
 	BalanceRouteModeEnabled         types.Bool   `tfsdk:"balance_route_mode_enabled"`
 	DelayThreshold                  types.Int64  `tfsdk:"delay_threshold_in_seconds"`
+	DNSName                         types.String `tfsdk:"dns_name"`
 }
 
 func (d *proxyInstancesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -169,6 +170,7 @@ func (d *proxyInstancesDataSource) Schema(_ context.Context, _ datasource.Schema
 				"switch_connection_pool_type_enabled": computedBoolAttr("Whether the proxy's kernel supports the session-level connection pool."),
 				"balance_route_mode_enabled":          computedBoolAttr("Whether the proxy's kernel supports the load-balancing route modes `1` and `2`."),
 				"delay_threshold_in_seconds":          computedInt("Replication delay, in seconds, above which a read replica takes no reads."),
+				"dns_name":                            computedStr("The proxy's private DNS name, if the list reports one."),
 			}),
 		},
 	}
@@ -268,6 +270,6 @@ func proxyElementFrom(ctx context.Context, instanceID string, d *taurusdb.ProxyD
 		NewNodeWeight: m.NewNodeWeight, AccessControl: m.AccessControl, Parameters: m.Parameters, CurrentVersion: m.CurrentVersion,
 		CanUpgrade: m.CanUpgrade, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt, EIP: m.EIP,
 		SwitchConnectionPoolTypeEnabled: m.SwitchConnectionPoolTypeEnabled, BalanceRouteModeEnabled: m.BalanceRouteModeEnabled,
-		DelayThreshold: m.DelayThreshold,
+		DelayThreshold: m.DelayThreshold, DNSName: m.DNSName,
 	}, diags
 }

@@ -29,6 +29,8 @@ type proxySettings struct {
 	aclType                           string
 	ips                               []string
 	params                            map[string]string
+	// dns is dns_name_prefix; "" leaves it out of the configuration.
+	dns string
 }
 
 func (s proxySettings) hcl() string {
@@ -46,6 +48,9 @@ func (s proxySettings) hcl() string {
 			fmt.Fprintf(&b, "    { name = %q, value = %q },\n", name, s.params[name])
 		}
 		b.WriteString("  ]\n")
+	}
+	if s.dns != "" {
+		fmt.Fprintf(&b, "  dns_name_prefix = %q\n", s.dns)
 	}
 	return b.String()
 }
@@ -72,10 +77,15 @@ func testAccProxyInstanceConfig_allSettings(env *accEnv, inst string, s proxySet
 
 var (
 	settingsA = proxySettings{split: "ON", consistence: "session", pool: "SESSION", autoAdd: "ON", ssl: true, acl: true, aclType: "white",
-		ips: []string{"192.168.0.0/24", "10.1.2.3"}, params: map[string]string{"multiStatementType": "Loose", "connectionIdleTimeout": "600"}}
+		ips: []string{"192.168.0.0/24", "10.1.2.3"}, params: map[string]string{"multiStatementType": "Loose", "connectionIdleTimeout": "600"},
+		dns: "ordersproxy01"}
 	settingsB = proxySettings{split: "OFF", consistence: "global", pool: "CLOSED", autoAdd: "OFF", ssl: false, acl: false, aclType: "black",
-		ips: []string{"172.16.0.0/16"}, params: map[string]string{"multiStatementType": "Parse", "connectionIdleTimeout": "900"}}
+		ips: []string{"172.16.0.0/16"}, params: map[string]string{"multiStatementType": "Parse", "connectionIdleTimeout": "900"},
+		dns: "ordersproxy02"}
 )
+
+// settingsBWithoutDNS is settingsB with dns_name_prefix left out.
+var settingsBWithoutDNS = func() proxySettings { s := settingsB; s.dns = ""; return s }()
 
 // checkEmulatorSettings compares what the emulator holds with s.
 func checkEmulatorSettings(env *accEnv, inst string, s proxySettings) resource.TestCheckFunc {
@@ -89,10 +99,11 @@ func checkEmulatorSettings(env *accEnv, inst string, s proxySettings) resource.T
 		for _, r := range p.AccessRules {
 			ips = append(ips, r.IP)
 		}
-		got := fmt.Sprintf("%s %s %s %s %t %t %s %v %s %s", p.TransactionSplit, p.ConsistenceMode, p.ConnectionPoolType, p.NewNodeAutoAddStatus,
-			p.SSL, p.AccessControl, p.AccessControlType, ips, p.Parameters["multiStatementType"], p.Parameters["connectionIdleTimeout"])
-		want := fmt.Sprintf("%s %s %s %s %t %t %s %v %s %s", s.split, s.consistence, s.pool, s.autoAdd, s.ssl, s.acl, s.aclType, s.ips,
-			s.params["multiStatementType"], s.params["connectionIdleTimeout"])
+		dnsPrefix, _, _ := strings.Cut(p.PrivateDNSName, ".")
+		got := fmt.Sprintf("%s %s %s %s %t %t %s %v %s %s %s", p.TransactionSplit, p.ConsistenceMode, p.ConnectionPoolType, p.NewNodeAutoAddStatus,
+			p.SSL, p.AccessControl, p.AccessControlType, ips, p.Parameters["multiStatementType"], p.Parameters["connectionIdleTimeout"], dnsPrefix)
+		want := fmt.Sprintf("%s %s %s %s %t %t %s %v %s %s %s", s.split, s.consistence, s.pool, s.autoAdd, s.ssl, s.acl, s.aclType, s.ips,
+			s.params["multiStatementType"], s.params["connectionIdleTimeout"], s.dns)
 		if got != want {
 			return fmt.Errorf("emulator holds %q, want %q", got, want)
 		}
@@ -121,6 +132,7 @@ func TestAccProxyInstance_allSettingsInPlace(t *testing.T) {
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("current_version"), knownvalue.NotNull()),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("switch_connection_pool_type_enabled"), knownvalue.Bool(true)),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("nodes").AtSliceIndex(0).AtMapKey("frozen_flag"), knownvalue.Int64Exact(0)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("dns_name"), knownvalue.StringRegexp(regexp.MustCompile(`^ordersproxy01\.`))),
 				},
 				Check: checkEmulatorSettings(env, inst, settingsA),
 			},
@@ -132,6 +144,7 @@ func TestAccProxyInstance_allSettingsInPlace(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					sameID.AddStateValue(addr, tfjsonpath.New("id")),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("consistence_mode"), knownvalue.StringExact("global")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("dns_name"), knownvalue.StringRegexp(regexp.MustCompile(`^ordersproxy02\.`))),
 				},
 				Check: checkEmulatorSettings(env, inst, settingsB),
 			},
@@ -143,6 +156,8 @@ func TestAccProxyInstance_allSettingsInPlace(t *testing.T) {
 						env.emu.UpdateProxy(inst, p.PoolID, func(v *emulator.ProxyView) {
 							v.TransactionSplit, v.SSL = "ON", true
 							v.Parameters["multiStatementType"] = "Strict"
+							_, zone, _ := strings.Cut(v.PrivateDNSName, ".")
+							v.PrivateDNSName = "renamedoutside." + zone
 						})
 					}
 				},
@@ -150,6 +165,17 @@ func TestAccProxyInstance_allSettingsInPlace(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 					plancheck.ExpectKnownValue(addr, tfjsonpath.New("transaction_split"), knownvalue.StringExact("OFF")),
+					plancheck.ExpectKnownValue(addr, tfjsonpath.New("dns_name_prefix"), knownvalue.StringExact("ordersproxy02")),
+					plancheck.ExpectUnknownValue(addr, tfjsonpath.New("dns_name")),
+				}},
+				Check: checkEmulatorSettings(env, inst, settingsB),
+			},
+			{
+				// Unset, dns_name_prefix leaves the name as it is: no
+				// diff, and the proxy keeps it.
+				Config: testAccProxyInstanceConfig_allSettings(env, inst, settingsBWithoutDNS),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionNoop),
 				}},
 				Check: checkEmulatorSettings(env, inst, settingsB),
 			},
@@ -189,6 +215,12 @@ func testAccProxyInstanceConfig_split(env *accEnv, inst, split, autoAdd string) 
 	return env.providerHCL() + proxyHCL("p", inst, testFlavor, 2, extra)
 }
 
+// testAccProxyInstanceConfig_splitDNS is one proxy with transaction_split
+// and dns_name_prefix.
+func testAccProxyInstanceConfig_splitDNS(env *accEnv, inst, split, dnsPrefix string) string {
+	return env.providerHCL() + proxyHCL("p", inst, testFlavor, 2, fmt.Sprintf("  transaction_split = %q\n  dns_name_prefix = %q", split, dnsPrefix))
+}
+
 // A proxy configured outside Terraform with every setting imports with no
 // diff against a configuration that says the same (parameters aside: see
 // the docs), and the first apply after it calls nothing.
@@ -200,7 +232,8 @@ func TestAccProxyInstance_importWithSettingsShowsNoChanges(t *testing.T) {
 	existing := env.emu.SeedProxy(inst, emulator.ProxyView{
 		Name: "settings-proxy", FlavorRef: testFlavor, NodeNum: 2, TransactionSplit: s.split, ConsistenceMode: s.consistence,
 		ConnectionPoolType: s.pool, NewNodeAutoAddStatus: s.autoAdd, SSL: s.ssl, AccessControl: s.acl, AccessControlType: s.aclType,
-		AccessRules: []emulator.AccessRule{{IP: "172.16.0.0/16", Description: "rule 0"}},
+		AccessRules:    []emulator.AccessRule{{IP: "172.16.0.0/16", Description: "rule 0"}},
+		PrivateDNSName: s.dns + ".internal.example.gaussdbformysql.myhuaweicloud.com",
 	})
 	cfg := testAccProxyInstanceConfig_importAllSettings(env, inst, existing, s)
 	resource.ParallelTest(t, resource.TestCase{
@@ -258,6 +291,14 @@ func TestAccProxyInstance_refusedSettingNamesItself(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("transaction_split"), knownvalue.StringExact("ON")),
 				},
+			},
+			{
+				// Private DNS names are whitelisted too.
+				Config: testAccProxyInstanceConfig_splitDNS(env, inst, "ON", "ordersproxy01"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+				}},
+				ExpectError: regexp.MustCompile(`(?s)updating TaurusDB proxy.*changing dns_name_prefix.*the API refused\s+dns_name_prefix.*DBS\.\d+`),
 			},
 		},
 	})
