@@ -90,6 +90,10 @@ func (c *Client) dnsStep(instanceID, proxyID, prefix string) updateStep {
 		name: "changing dns_name_prefix to " + prefix,
 		done: func(e *ProxyEntry) bool { return DNSPrefix(e) == prefix },
 		send: func(ctx context.Context, e *ProxyEntry) (string, error) {
+			// applyRefused is a refused application for a name, kept for
+			// the error should the change fail too: then the proxy may
+			// really have no name, and that refusal is the cause.
+			var applyRefused error
 			if e.Proxy.DNSName == "" {
 				jobID, err := c.CreateProxyDNS(ctx, instanceID, proxyID)
 				err = refused("dns_name_prefix", err)
@@ -103,6 +107,7 @@ func (c *Client) dnsStep(instanceID, proxyID, prefix string) updateStep {
 					c.log.Warn(ctx, "applying for a private DNS name was refused; changing the prefix of the name the proxy may already have", map[string]any{
 						"instance_id": instanceID, "proxy_id": proxyID, "error": err.Error(),
 					})
+					applyRefused = rejected.Err
 				case err != nil:
 					return jobID, err
 				default:
@@ -111,15 +116,24 @@ func (c *Client) dnsStep(instanceID, proxyID, prefix string) updateStep {
 					}
 				}
 			}
-			inst, err := c.GetInstance(ctx, instanceID)
-			if err != nil {
-				return "", fmt.Errorf("reading the instance for its vpc_id, which changing the name needs: %w", err)
+			jobID, err := c.changeDNSPrefix(ctx, instanceID, proxyID, prefix)
+			if err != nil && applyRefused != nil && !IsBusy(err) {
+				err = fmt.Errorf("%w; before that, applying for a private DNS name was refused (the proxy may have none): %v", err, applyRefused) //nolint:errorlint // the change's error decides the handling; the refusal is context
 			}
-			if inst.VpcID == "" {
-				return "", fmt.Errorf("the details of instance %s carry no vpc_id, which changing a proxy's private DNS name needs", instanceID)
-			}
-			jobID, err := c.ChangeProxyDNS(ctx, instanceID, proxyID, prefix, inst.VpcID)
-			return jobID, refused("dns_name_prefix", err)
+			return jobID, err
 		},
 	}
+}
+
+// changeDNSPrefix reads the instance's vpc_id and changes the prefix.
+func (c *Client) changeDNSPrefix(ctx context.Context, instanceID, proxyID, prefix string) (string, error) {
+	inst, err := c.GetInstance(ctx, instanceID)
+	if err != nil {
+		return "", fmt.Errorf("reading the instance for its vpc_id, which changing the name needs: %w", err)
+	}
+	if inst.VpcID == "" {
+		return "", fmt.Errorf("the details of instance %s carry no vpc_id, which changing a proxy's private DNS name needs", instanceID)
+	}
+	jobID, err := c.ChangeProxyDNS(ctx, instanceID, proxyID, prefix, inst.VpcID)
+	return jobID, refused("dns_name_prefix", err)
 }

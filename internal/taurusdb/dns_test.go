@@ -181,3 +181,20 @@ func TestDNSPrefix_isFirstLabel(t *testing.T) {
 		}
 	}
 }
+
+// When the application is refused and the change is refused too, the
+// proxy may really have no name: then the application's refusal is the
+// cause, and the error must carry its error_code, not only the change's
+// "no name to change".
+func TestDNSStep_refusedApplicationReachesTheErrorWhenTheChangeFails(t *testing.T) {
+	api := &dnsAPI{listsName: true, vpcID: "vpc-1", postStatus: http.StatusBadRequest,
+		postBody: `{"error_code":"DBS.280455","error_msg":"The VPC has no private zone for proxies."}`}
+	err := runDNS(t, api, "ordersproxy01")
+	if err == nil || !strings.Contains(err.Error(), "DBS.280455") || !strings.Contains(err.Error(), "DBS.280001") {
+		t.Fatalf("err = %v, want one carrying both the application's and the change's error_code", err)
+	}
+	var refusedErr *SettingRefusedError
+	if !errors.As(err, &refusedErr) || refusedErr.Setting != "dns_name_prefix" {
+		t.Fatalf("err = %v, want a refusal naming dns_name_prefix", err)
+	}
+}
