@@ -57,7 +57,8 @@ keys:
                 /connection-pool-type, /ssl, /alt, /bind, /access-control,
                 /access-control-switch, /ipgroup, /configurations,
                 /new-node-auto-add, /dns, /proxy-version, /upgrade-version,
-                /restart, ... (default: any)
+                /restart, /instances/{instance_id} the instance detail, ...
+                (default: any)
   calls         call numbers among matching requests, from 1, joined by '+'
                 (calls=1+3); default: every matching call
   times         with no calls: fire on the next N matching calls only
