@@ -38,7 +38,7 @@ func NewProxyEIPAssociationResource() resource.Resource {
 }
 
 type proxyEIPAssociationResource struct {
-	data *providerData
+	configuredResource
 }
 
 type proxyEIPAssociationModel struct {
@@ -67,24 +67,11 @@ func (r *proxyEIPAssociationResource) Schema(ctx context.Context, _ resource.Sch
 			"the same way (`bind = \"false\"`) and waits for `eip` to be empty. A proxy has at most one EIP. " +
 			"The address is read back from the proxy list: one changed outside Terraform shows as a replacement on the next plan, " +
 			"and one unbound outside Terraform removes the association from state (with a warning), so the next apply binds it again.",
-		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "`<instance_id>/<proxy_id>`, the import ID.",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"instance_id": schema.StringAttribute{
-				Required:            true,
-				MarkdownDescription: "ID of the TaurusDB instance. Changing it moves the binding.",
-				Validators:          []validator.String{instanceIDValidator()},
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-			},
-			"proxy_id": schema.StringAttribute{
-				Required:            true,
-				MarkdownDescription: "ID of the proxy (such as `taurusdb_proxy_instance.<name>.id`). Changing it moves the binding.",
-				Validators:          []validator.String{proxyIDValidator()},
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-			},
+		Attributes: withAttributes(proxyRefAttributes(
+			"`<instance_id>/<proxy_id>`, the import ID.",
+			"ID of the TaurusDB instance. Changing it moves the binding.",
+			"ID of the proxy (such as `taurusdb_proxy_instance.<name>.id`). Changing it moves the binding.",
+		), map[string]schema.Attribute{
 			"public_ip": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "The elastic public IP address (IPv4), such as `huaweicloud_vpc_eip.<name>.address`. Changing it unbinds the old address and binds the new one.",
@@ -107,7 +94,7 @@ func (r *proxyEIPAssociationResource) Schema(ctx context.Context, _ resource.Sch
 				CreateDescription: "How long to wait for the bind job and for the proxy list to show the address (default `10m`).",
 				DeleteDescription: "How long to wait for the unbind job and for the proxy list to show no address (default `10m`).",
 			}),
-		},
+		}),
 	}
 }
 
@@ -133,12 +120,6 @@ func (r *proxyEIPAssociationResource) IdentitySchema(_ context.Context, _ resour
 	}
 }
 
-func (r *proxyEIPAssociationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if d := providerDataOf(req.ProviderData, &resp.Diagnostics); d != nil {
-		r.data = d
-	}
-}
-
 // Create binds the address and waits until the proxy list shows it.
 // @API GET /v3/{project_id}/instances/{instance_id}/proxies
 // @API PUT /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/bind
@@ -149,7 +130,7 @@ func (r *proxyEIPAssociationResource) Create(ctx context.Context, req resource.C
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, c := clientOf(ctx, r.data, &resp.Diagnostics)
+	ctx, c := r.client(ctx, &resp.Diagnostics)
 	if c == nil {
 		return
 	}
@@ -192,7 +173,7 @@ func (r *proxyEIPAssociationResource) Read(ctx context.Context, req resource.Rea
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, c := clientOf(ctx, r.data, &resp.Diagnostics)
+	ctx, c := r.client(ctx, &resp.Diagnostics)
 	if c == nil {
 		return
 	}
@@ -248,7 +229,7 @@ func (r *proxyEIPAssociationResource) Delete(ctx context.Context, req resource.D
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, c := clientOf(ctx, r.data, &resp.Diagnostics)
+	ctx, c := r.client(ctx, &resp.Diagnostics)
 	if c == nil {
 		return
 	}
@@ -277,25 +258,9 @@ func (r *proxyEIPAssociationResource) Delete(ctx context.Context, req resource.D
 // ImportState takes `<instance_id>/<proxy_id>` or the identity; Read then
 // fills public_ip from the proxy list. public_ip_id cannot be read.
 func (r *proxyEIPAssociationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	var instanceID, proxyID string
-	if req.ID != "" {
-		var err error
-		instanceID, proxyID, err = parseImportID(req.ID)
-		if err != nil {
-			resp.Diagnostics.AddError("Invalid import ID", err.Error())
-			return
-		}
-	} else {
-		var id eipIdentityModel
-		resp.Diagnostics.Append(req.Identity.Get(ctx, &id)...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-		instanceID, proxyID = id.InstanceID.ValueString(), id.ProxyID.ValueString()
-		if err := checkIDs(instanceID, proxyID); err != nil {
-			resp.Diagnostics.AddError("Invalid import identity", err.Error())
-			return
-		}
+	instanceID, proxyID, ok := importedIDs[eipIdentityModel](ctx, req, &resp.Diagnostics)
+	if !ok {
+		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), instanceID+"/"+proxyID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("instance_id"), instanceID)...)

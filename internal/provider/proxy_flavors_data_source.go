@@ -32,7 +32,7 @@ func NewProxyFlavorsDataSource() datasource.DataSource {
 }
 
 type proxyFlavorsDataSource struct {
-	data *providerData
+	configuredDataSource
 }
 
 type proxyFlavorsModel struct {
@@ -125,12 +125,6 @@ func (d *proxyFlavorsDataSource) ConfigValidators(context.Context) []datasource.
 	}
 }
 
-func (d *proxyFlavorsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	if pd := providerDataOf(req.ProviderData, &resp.Diagnostics); pd != nil {
-		d.data = pd
-	}
-}
-
 // Read lists the flavors of the instance or the zones and filters them.
 // @API GET /v3/{project_id}/instances/{instance_id}/proxy/flavors
 // @API GET /v3/{project_id}/proxy/flavors
@@ -140,7 +134,7 @@ func (d *proxyFlavorsDataSource) Read(ctx context.Context, req datasource.ReadRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, c := clientOf(ctx, d.data, &resp.Diagnostics)
+	ctx, c := d.client(ctx, &resp.Diagnostics)
 	if c == nil {
 		return
 	}

@@ -43,23 +43,11 @@ func NewProxyInstanceResource() resource.Resource {
 }
 
 type proxyInstanceResource struct {
-	data *providerData
+	configuredResource
 }
 
 func (r *proxyInstanceResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_proxy_instance"
-}
-
-func (r *proxyInstanceResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if d := providerDataOf(req.ProviderData, &resp.Diagnostics); d != nil {
-		r.data = d
-	}
-}
-
-// client returns the API client with secrets masked in ctx's logs, or an
-// error diagnostic while the provider is not configured (dayops_common.go).
-func (r *proxyInstanceResource) client(ctx context.Context, diags *diag.Diagnostics) (context.Context, *taurusdb.Client) {
-	return clientOf(ctx, r.data, diags)
 }
 
 func (r *proxyInstanceResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -283,25 +271,9 @@ func (r *proxyInstanceResource) Delete(ctx context.Context, req resource.DeleteR
 }
 
 func (r *proxyInstanceResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	var instanceID, proxyID string
-	if req.ID != "" {
-		var err error
-		instanceID, proxyID, err = parseImportID(req.ID)
-		if err != nil {
-			resp.Diagnostics.AddError("Invalid import ID", err.Error())
-			return
-		}
-	} else {
-		var id identityModel
-		resp.Diagnostics.Append(req.Identity.Get(ctx, &id)...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-		instanceID, proxyID = id.InstanceID.ValueString(), id.ID.ValueString()
-		if err := checkIDs(instanceID, proxyID); err != nil {
-			resp.Diagnostics.AddError("Invalid import identity", err.Error())
-			return
-		}
+	instanceID, proxyID, ok := importedIDs[identityModel](ctx, req, &resp.Diagnostics)
+	if !ok {
+		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("instance_id"), instanceID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), proxyID)...)

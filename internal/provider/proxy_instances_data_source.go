@@ -26,7 +26,7 @@ func NewProxyInstancesDataSource() datasource.DataSource {
 }
 
 type proxyInstancesDataSource struct {
-	data *providerData
+	configuredDataSource
 }
 
 type proxyInstancesModel struct {
@@ -176,12 +176,6 @@ func (d *proxyInstancesDataSource) Schema(_ context.Context, _ datasource.Schema
 	}
 }
 
-func (d *proxyInstancesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	if pd := providerDataOf(req.ProviderData, &resp.Diagnostics); pd != nil {
-		d.data = pd
-	}
-}
-
 // Read lists the proxies, filters them, and reads each one's details.
 // @API GET /v3/{project_id}/instances/{instance_id}/proxies
 // @API GET /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/{engine_name}/proxy-version
@@ -193,7 +187,7 @@ func (d *proxyInstancesDataSource) Read(ctx context.Context, req datasource.Read
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, c := clientOf(ctx, d.data, &resp.Diagnostics)
+	ctx, c := d.client(ctx, &resp.Diagnostics)
 	if c == nil {
 		return
 	}

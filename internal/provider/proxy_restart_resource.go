@@ -10,8 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
@@ -29,7 +27,7 @@ func NewProxyRestartResource() resource.Resource {
 }
 
 type proxyRestartResource struct {
-	data *providerData
+	configuredResource
 }
 
 type proxyRestartModel struct {
@@ -49,24 +47,11 @@ func (r *proxyRestartResource) Schema(ctx context.Context, _ resource.SchemaRequ
 		MarkdownDescription: "Restarts a TaurusDB database proxy: creating this resource sends `POST /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/restart` " +
 			"and waits for the restart's job. Changing `triggers` (or the proxy) replaces it, which restarts the proxy again; " +
 			"a plan without such a change restarts nothing. Destroying it does nothing to the proxy, and refreshing it makes no API call.",
-		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "ID of the restart's job.",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"instance_id": schema.StringAttribute{
-				Required:            true,
-				MarkdownDescription: "ID of the TaurusDB instance. Changing it restarts that instance's proxy.",
-				Validators:          []validator.String{instanceIDValidator()},
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-			},
-			"proxy_id": schema.StringAttribute{
-				Required:            true,
-				MarkdownDescription: "ID of the proxy to restart (such as `taurusdb_proxy_instance.<name>.id`). Changing it restarts that proxy.",
-				Validators:          []validator.String{proxyIDValidator()},
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-			},
+		Attributes: withAttributes(proxyRefAttributes(
+			"ID of the restart's job.",
+			"ID of the TaurusDB instance. Changing it restarts that instance's proxy.",
+			"ID of the proxy to restart (such as `taurusdb_proxy_instance.<name>.id`). Changing it restarts that proxy.",
+		), map[string]schema.Attribute{
 			"triggers": schema.MapAttribute{
 				Optional:    true,
 				ElementType: types.StringType,
@@ -78,13 +63,7 @@ func (r *proxyRestartResource) Schema(ctx context.Context, _ resource.SchemaRequ
 				Create:            true,
 				CreateDescription: "How long to wait for the restart's job, including a busy instance (default `15m`).",
 			}),
-		},
-	}
-}
-
-func (r *proxyRestartResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if d := providerDataOf(req.ProviderData, &resp.Diagnostics); d != nil {
-		r.data = d
+		}),
 	}
 }
 
@@ -97,7 +76,7 @@ func (r *proxyRestartResource) Create(ctx context.Context, req resource.CreateRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, c := clientOf(ctx, r.data, &resp.Diagnostics)
+	ctx, c := r.client(ctx, &resp.Diagnostics)
 	if c == nil {
 		return
 	}

@@ -32,7 +32,7 @@ func NewProxyUpgradeResource() resource.Resource {
 }
 
 type proxyUpgradeResource struct {
-	data *providerData
+	configuredResource
 }
 
 type proxyUpgradeModel struct {
@@ -56,24 +56,11 @@ func (r *proxyUpgradeResource) Schema(ctx context.Context, _ resource.SchemaRequ
 			"`source_version`, and waits until the API reports `target_version` as the current one. A proxy that already runs `target_version` " +
 			"is recorded without a call; one for which the API offers no upgrade (`can_upgrade` false) fails before anything is sent. " +
 			"Changing `target_version` upgrades again. Destroying it does nothing to the proxy: a kernel is never downgraded.",
-		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "`<instance_id>/<proxy_id>`.",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"instance_id": schema.StringAttribute{
-				Required:            true,
-				MarkdownDescription: "ID of the TaurusDB instance. Changing it upgrades that instance's proxy.",
-				Validators:          []validator.String{instanceIDValidator()},
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-			},
-			"proxy_id": schema.StringAttribute{
-				Required:            true,
-				MarkdownDescription: "ID of the proxy to upgrade (such as `taurusdb_proxy_instance.<name>.id`). Changing it upgrades that proxy.",
-				Validators:          []validator.String{proxyIDValidator()},
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-			},
+		Attributes: withAttributes(proxyRefAttributes(
+			"`<instance_id>/<proxy_id>`.",
+			"ID of the TaurusDB instance. Changing it upgrades that instance's proxy.",
+			"ID of the proxy to upgrade (such as `taurusdb_proxy_instance.<name>.id`). Changing it upgrades that proxy.",
+		), map[string]schema.Attribute{
 			"target_version": schema.StringAttribute{
 				Required: true,
 				MarkdownDescription: "Kernel version to run, such as `2.25.06.000`: the `latest_version` the API offers " +
@@ -95,13 +82,7 @@ func (r *proxyUpgradeResource) Schema(ctx context.Context, _ resource.SchemaRequ
 				Create:            true,
 				CreateDescription: "How long to wait for the new version to show, including a busy instance (default `30m`).",
 			}),
-		},
-	}
-}
-
-func (r *proxyUpgradeResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if d := providerDataOf(req.ProviderData, &resp.Diagnostics); d != nil {
-		r.data = d
+		}),
 	}
 }
 
@@ -115,7 +96,7 @@ func (r *proxyUpgradeResource) Create(ctx context.Context, req resource.CreateRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, c := clientOf(ctx, r.data, &resp.Diagnostics)
+	ctx, c := r.client(ctx, &resp.Diagnostics)
 	if c == nil {
 		return
 	}
@@ -167,7 +148,7 @@ func (r *proxyUpgradeResource) Read(ctx context.Context, req resource.ReadReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, c := clientOf(ctx, r.data, &resp.Diagnostics)
+	ctx, c := r.client(ctx, &resp.Diagnostics)
 	if c == nil {
 		return
 	}

@@ -1,0 +1,121 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/taurusdb-community/terraform-provider-taurusdb/internal/taurusdb"
+)
+
+// The plumbing every resource and data source of this provider repeats
+// otherwise: holding the provider data, handing out the client, the
+// attributes that name the proxy a companion resource acts on, and reading
+// the two IDs of an import.
+
+// configured is embedded by each resource and data source: it keeps the
+// provider data from Configure and hands out the client.
+type configured struct {
+	data *providerData
+}
+
+func (c *configured) setProviderData(pd any, diags *diag.Diagnostics) {
+	if d := providerDataOf(pd, diags); d != nil {
+		c.data = d
+	}
+}
+
+// client returns the API client with secrets masked in ctx's logs, or an
+// error diagnostic while the provider is not configured (clientOf).
+func (c *configured) client(ctx context.Context, diags *diag.Diagnostics) (context.Context, *taurusdb.Client) {
+	return clientOf(ctx, c.data, diags)
+}
+
+// configuredResource is configured for resources.
+type configuredResource struct{ configured }
+
+func (c *configuredResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	c.setProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+// configuredDataSource is configured for data sources.
+type configuredDataSource struct{ configured }
+
+func (c *configuredDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	c.setProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+// proxyRefAttributes are the id, instance_id and proxy_id attributes of a
+// companion resource: id computed and kept, the two others required and
+// replacing the resource when changed. Each resource says in its own words
+// what its id is and what a change of the proxy does.
+func proxyRefAttributes(idDesc, instanceDesc, proxyDesc string) map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"id": schema.StringAttribute{
+			Computed:            true,
+			MarkdownDescription: idDesc,
+			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+		},
+		"instance_id": schema.StringAttribute{
+			Required:            true,
+			MarkdownDescription: instanceDesc,
+			Validators:          []validator.String{instanceIDValidator()},
+			PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+		},
+		"proxy_id": schema.StringAttribute{
+			Required:            true,
+			MarkdownDescription: proxyDesc,
+			Validators:          []validator.String{proxyIDValidator()},
+			PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+		},
+	}
+}
+
+// withAttributes adds more to attrs and returns it.
+func withAttributes(attrs map[string]schema.Attribute, more map[string]schema.Attribute) map[string]schema.Attribute {
+	for k, v := range more {
+		attrs[k] = v
+	}
+	return attrs
+}
+
+// proxyIdentity is an identity model that names an instance and a proxy.
+type proxyIdentity interface {
+	ids() (instanceID, proxyID string)
+}
+
+func (m identityModel) ids() (string, string) { return m.InstanceID.ValueString(), m.ID.ValueString() }
+func (m eipIdentityModel) ids() (string, string) {
+	return m.InstanceID.ValueString(), m.ProxyID.ValueString()
+}
+
+// importedIDs reads the instance and proxy IDs of an import: from the ID
+// `<instance_id>/<proxy_id>`, or else from the identity (model T). ok is
+// false with an error diagnostic when they are not valid IDs.
+func importedIDs[T proxyIdentity](ctx context.Context, req resource.ImportStateRequest, diags *diag.Diagnostics) (instanceID, proxyID string, ok bool) {
+	if req.ID != "" {
+		instanceID, proxyID, err := parseImportID(req.ID)
+		if err != nil {
+			diags.AddError("Invalid import ID", err.Error())
+			return "", "", false
+		}
+		return instanceID, proxyID, true
+	}
+	var id T
+	diags.Append(req.Identity.Get(ctx, &id)...)
+	if diags.HasError() {
+		return "", "", false
+	}
+	instanceID, proxyID = id.ids()
+	if err := checkIDs(instanceID, proxyID); err != nil {
+		diags.AddError("Invalid import identity", err.Error())
+		return "", "", false
+	}
+	return instanceID, proxyID, true
+}
