@@ -105,7 +105,9 @@ func (r *proxyInstanceResource) Create(ctx context.Context, req resource.CreateR
 		changes.Port = int(plan.Port.ValueInt64())
 	}
 	resp.Diagnostics.Append(settingsChanges(ctx, &plan, nil, &changes)...)
-	err = c.UpdateProxy(ctx, instanceID, proxyID, changes)
+	err = c.UpdateProxyTracked(ctx, instanceID, proxyID, changes, taurusdb.UpdateOptions{
+		Track: trackPendingJobs(ctx, resp.Private, &resp.Diagnostics),
+	})
 	var details *taurusdb.ProxyDetails
 	if err == nil {
 		details, err = readDetails(ctx, c, &plan, proxyID, false, &resp.Diagnostics)
@@ -215,7 +217,10 @@ func (r *proxyInstanceResource) Update(ctx context.Context, req resource.UpdateR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	err = c.UpdateProxy(ctx, instanceID, proxyID, changes)
+	err = c.UpdateProxyTracked(ctx, instanceID, proxyID, changes, taurusdb.UpdateOptions{
+		Pending: pendingJobsOf(ctx, req.Private, &resp.Diagnostics),
+		Track:   trackPendingJobs(ctx, resp.Private, &resp.Diagnostics),
+	})
 	// Read back whatever happened, also after a failure (on a detached
 	// context if the timeout ended the update), so state records the
 	// changes that did complete and the next plan shows only the rest.

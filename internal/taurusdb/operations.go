@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -365,6 +366,10 @@ type updateStep struct {
 	// them with a call of its own.
 	check func(ctx context.Context, e *ProxyEntry) (bool, error)
 	send  func(ctx context.Context, e *ProxyEntry) (jobID string, err error)
+	// verify, when set, checks the proxy after the change's job: for
+	// changes sent as a difference, whose result a concurrent change can
+	// make differ from the target.
+	verify func(ctx context.Context) error
 }
 
 // UpdateOrder is the order in which UpdateProxy makes changes: capacity
@@ -384,15 +389,79 @@ var UpdateOrder = []string{
 // from a fresh read before it is sent again. The first failure stops the
 // update; the steps before it are done.
 func (c *Client) UpdateProxy(ctx context.Context, instanceID, proxyID string, ch ProxyChanges) error {
+	return c.UpdateProxyTracked(ctx, instanceID, proxyID, ch, UpdateOptions{})
+}
+
+// UpdateOptions connects an update to the runs before and after it.
+type UpdateOptions struct {
+	// Pending are jobs that earlier updates of this proxy started and did
+	// not see end (their timeout or a Ctrl-C came first).
+	Pending []string
+	// Track, when set, is called with the jobs that may still be running
+	// each time that set changes, so the caller can keep it for the next
+	// run (the provider keeps it in the resource's private state).
+	Track func(pending []string)
+}
+
+// UpdateProxyTracked is UpdateProxy that first waits for opts.Pending and
+// reports the jobs it starts through opts.Track.
+//
+// Waiting for the earlier jobs comes before any read: some jobs keep the
+// proxy ACTIVE while they run (a node removal does), so a read cannot tell
+// that a change is still under way, and a difference computed from it
+// ("remove 2") would be made twice if that job ended before the call.
+func (c *Client) UpdateProxyTracked(ctx context.Context, instanceID, proxyID string, ch ProxyChanges, opts UpdateOptions) error {
+	jobs := &pendingJobs{ids: slices.Clone(opts.Pending), track: opts.Track}
+	for len(jobs.ids) > 0 {
+		id := jobs.ids[0]
+		_, err := c.WaitJob(ctx, id)
+		var failed *JobFailedError
+		switch {
+		case err == nil:
+		case errors.As(err, &failed):
+			// It changed nothing; the steps compute from a fresh read.
+			c.log.Warn(ctx, "a job of an earlier apply failed", map[string]any{"instance_id": instanceID, "proxy_id": proxyID, "job_id": id, "error": err.Error()})
+		case IsJobNotQueryable(err):
+			// The job API keeps jobs for a month: one it does not know
+			// is not running.
+			c.log.Info(ctx, "a job of an earlier apply is no longer queryable", map[string]any{"instance_id": instanceID, "proxy_id": proxyID, "job_id": id})
+		default:
+			return &StepError{Step: "waiting for a job an earlier apply started", JobID: id, Err: err}
+		}
+		jobs.done(id)
+	}
 	for _, st := range c.updateSteps(instanceID, proxyID, ch) {
-		if err := c.runStep(ctx, instanceID, proxyID, st); err != nil {
+		if err := c.runStep(ctx, instanceID, proxyID, st, jobs); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (c *Client) runStep(ctx context.Context, instanceID, proxyID string, st updateStep) error {
+// pendingJobs is the set of jobs of this proxy that may still be running,
+// reported to the caller each time it changes.
+type pendingJobs struct {
+	ids   []string
+	track func([]string)
+}
+
+func (p *pendingJobs) report() {
+	if p.track != nil {
+		p.track(slices.Clone(p.ids))
+	}
+}
+
+func (p *pendingJobs) started(id string) {
+	p.ids = append(p.ids, id)
+	p.report()
+}
+
+func (p *pendingJobs) done(id string) {
+	p.ids = slices.DeleteFunc(p.ids, func(s string) bool { return s == id })
+	p.report()
+}
+
+func (c *Client) runStep(ctx context.Context, instanceID, proxyID string, st updateStep, jobs *pendingJobs) error {
 	var prev error
 	for {
 		e, err := c.WaitProxyStable(ctx, instanceID, proxyID)
@@ -425,7 +494,19 @@ func (c *Client) runStep(ctx context.Context, instanceID, proxyID string, st upd
 			return &StepError{Step: st.name, JobID: jobID, Err: err}
 		}
 		if jobID != "" {
-			if _, err := c.WaitJob(ctx, jobID); err != nil {
+			jobs.started(jobID)
+			_, err := c.WaitJob(ctx, jobID)
+			var te *JobTimeoutError
+			if !errors.As(err, &te) {
+				// Ended (completed or failed): nothing of it runs on.
+				jobs.done(jobID)
+			}
+			if err != nil {
+				return &StepError{Step: st.name, JobID: jobID, Err: err}
+			}
+		}
+		if st.verify != nil {
+			if err := st.verify(ctx); err != nil {
 				return &StepError{Step: st.name, JobID: jobID, Err: err}
 			}
 		}
@@ -470,6 +551,17 @@ func (c *Client) updateSteps(instanceID, proxyID string, ch ProxyChanges) []upda
 					return c.addNodes(ctx, instanceID, proxyID, ch.NodeNum-have, false)
 				}
 				return c.removeNodes(ctx, instanceID, proxyID, have-ch.NodeNum, false)
+			},
+			verify: func(ctx context.Context) error {
+				e, err := c.WaitProxyStable(ctx, instanceID, proxyID)
+				if err != nil {
+					return fmt.Errorf("reading the proxy after the change: %w", err)
+				}
+				if have := int(e.Proxy.NodeNum); have != ch.NodeNum {
+					return fmt.Errorf("the proxy has %d nodes after the job, not %d: another change of its nodes ran at the same time. "+
+						"Run terraform apply again: it computes the change from the count the proxy has then", have, ch.NodeNum)
+				}
+				return nil
 			},
 		})
 	}

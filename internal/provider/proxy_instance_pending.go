@@ -1,0 +1,60 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+)
+
+// pendingJobsKey is the private-state key under which taurusdb_proxy_instance
+// keeps the jobs of accepted changes that may still be running: an update
+// that timed out, or was cancelled, while a job ran. The next update waits
+// for them before it reads the proxy, because some jobs (a node removal)
+// keep the proxy ACTIVE and a change computed as a difference from that read
+// would be made twice.
+const pendingJobsKey = "pending_jobs"
+
+// privateState is what the framework's private state offers a resource in
+// each of its responses.
+type privateState interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}
+
+// pendingJobsOf reads the jobs an earlier apply left running. A value that
+// cannot be read is logged and ignored: the API's busy answer still guards
+// the next change, as before this was recorded.
+func pendingJobsOf(ctx context.Context, p privateState, diags *diag.Diagnostics) []string {
+	raw, d := p.GetKey(ctx, pendingJobsKey)
+	diags.Append(d...)
+	if len(raw) == 0 {
+		return nil
+	}
+	var ids []string
+	if err := json.Unmarshal(raw, &ids); err != nil {
+		diags.AddWarning("Unreadable record of running jobs",
+			"The resource's private state holds jobs of an earlier apply in a form this provider version cannot read ("+err.Error()+"); they are not waited for. "+
+				"If an earlier apply of this proxy timed out, check its jobs have ended before changing node_num.")
+		return nil
+	}
+	return ids
+}
+
+// trackPendingJobs returns the callback that records the running jobs in
+// the response's private state as soon as they change, so a timeout or an
+// error later in the operation still leaves them for the next apply.
+func trackPendingJobs(ctx context.Context, p privateState, diags *diag.Diagnostics) func([]string) {
+	return func(ids []string) {
+		var raw []byte
+		if len(ids) > 0 {
+			var err error
+			if raw, err = json.Marshal(ids); err != nil {
+				diags.AddError("Recording running jobs", err.Error())
+				return
+			}
+		}
+		// An empty value removes the key.
+		diags.Append(p.SetKey(ctx, pendingJobsKey, raw)...)
+	}
+}
