@@ -160,15 +160,20 @@ func NewHTTPClient(insecure bool) *http.Client {
 	return withoutRedirects(&http.Client{Transport: tr})
 }
 
-// RedirectError is a redirect the client refused to follow.
+// RedirectError is a redirect the client refused to follow. It is an
+// endpoint problem, not a passing one: the call is not sent again.
 type RedirectError struct {
-	Status   int
+	Status int
+	// Endpoint is the host that answered with the redirect; Target the
+	// host it pointed to.
+	Endpoint string
+	Target   string
 	Location string
 }
 
 func (e *RedirectError) Error() string {
-	return fmt.Sprintf("the endpoint answered HTTP %d redirecting to %q; the TaurusDB API never redirects, so the request was not sent there "+
-		"(it would carry the credentials to another host). Check the provider's endpoint and region", e.Status, e.Location)
+	return fmt.Sprintf("the endpoint %s answered HTTP %d redirecting to host %s (%q); the TaurusDB API never redirects, so the request was not sent there "+
+		"(it would carry the credentials to another host) and is not retried. Check the provider's endpoint and region", e.Endpoint, e.Status, e.Target, e.Location)
 }
 
 // withoutRedirects returns a copy of hc that follows no redirect. Go strips
@@ -177,12 +182,16 @@ func (e *RedirectError) Error() string {
 // IAM login with its password to any host. The API never redirects.
 func withoutRedirects(hc *http.Client) *http.Client {
 	cp := *hc
-	cp.CheckRedirect = func(req *http.Request, _ []*http.Request) error {
+	cp.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 		status := 0
 		if req.Response != nil {
 			status = req.Response.StatusCode
 		}
-		return &RedirectError{Status: status, Location: req.URL.Redacted()}
+		endpoint := ""
+		if len(via) > 0 {
+			endpoint = via[0].URL.Host
+		}
+		return &RedirectError{Status: status, Endpoint: endpoint, Target: req.URL.Host, Location: req.URL.Redacted()}
 	}
 	return &cp
 }
@@ -362,6 +371,11 @@ func retryAfter(err error) time.Duration {
 // errors, unusable bodies and broken connections are, for idempotent calls;
 // for POST only failures where the request cannot have reached the API.
 func retryable(err error, idempotent bool) bool {
+	var re *RedirectError
+	if errors.As(err, &re) {
+		// The same endpoint answers the same way: fail at once.
+		return false
+	}
 	var ns *notSentError
 	if errors.As(err, &ns) {
 		return retryable(ns.err, true)
@@ -393,7 +407,10 @@ func MayHaveSucceeded(err error) bool {
 		return true
 	}
 	var ns *notSentError
-	if errors.As(err, &ns) {
+	var re *RedirectError
+	if errors.As(err, &ns) || errors.As(err, &re) {
+		// Not sent, or answered with a redirect by something that did
+		// not act on it.
 		return false
 	}
 	if e, ok := asAPIError(err); ok {
