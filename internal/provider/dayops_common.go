@@ -97,7 +97,7 @@ func dayNextStep(err error, instanceID, proxyID, what, timeout, again string) st
 	var lock *taurusdb.LockWaitError
 	var maybe *taurusdb.MaybeStartedError
 	switch {
-	case taurusdb.IsNotFound(err):
+	case taurusdb.IsNotFound(err) || taurusdb.HasNotFoundCode(err):
 		return notFoundHelp(instanceID, proxyID)
 	case taurusdb.IsAuth(err):
 		return "Check the provider's credentials; authentication failures are not retried."

@@ -146,7 +146,9 @@ func (d *proxyFlavorsDataSource) Read(ctx context.Context, req datasource.ReadRe
 	if instanceID := m.InstanceID.ValueString(); instanceID != "" {
 		groups, err = c.ListFlavors(ctx, instanceID)
 		summary, next = fmt.Sprintf("listing the TaurusDB proxy flavors of instance (%s)", instanceID), "Run the command again."
-		if taurusdb.IsNotFound(err) {
+		// Nothing is dropped on this answer, so the code alone may word
+		// the advice.
+		if taurusdb.IsNotFound(err) || taurusdb.HasNotFoundCode(err) {
 			summary, next = fmt.Sprintf("TaurusDB instance (%s) not found", instanceID), notFoundHelp(instanceID, "")
 		}
 		if err != nil {

@@ -69,7 +69,13 @@ func deleteNextStep(err error) string {
 	var failed *taurusdb.JobFailedError
 	var timeout *taurusdb.JobTimeoutError
 	var lock *taurusdb.LockWaitError
+	var notDone *taurusdb.DeleteNotDoneError
 	switch {
+	case errors.As(err, &notDone):
+		// Before the job and timeout cases: the delete is over, and it
+		// failed, so "may still finish" would be false.
+		return fmt.Sprintf("The delete failed: the proxy is %s again, so it is kept in state. Check the instance's jobs in the console for the cause, "+
+			"then run terraform destroy (or apply) again to retry the delete.", notDone.Status)
 	case errors.As(err, &failed):
 		return "The proxy is kept in state. Fix the cause given by fail_reason, then run terraform destroy (or apply) again to retry the delete."
 	case errors.As(err, &lock):
@@ -86,6 +92,9 @@ func deleteNextStep(err error) string {
 		return "The wait was interrupted; the delete may still finish on the server. Run terraform destroy again to resume."
 	case taurusdb.IsAuth(err):
 		return "Check the provider's credentials; authentication failures are not retried."
+	case taurusdb.HasNotFoundCode(err):
+		return "The API answered that the proxy does not exist, but the proxy list still shows it, so it was not deleted and is kept in state. " +
+			"Run terraform destroy again; if the answer repeats, open a case with Huawei Cloud support quoting the X-Request-Id."
 	}
 	return "The proxy is kept in state; run terraform destroy again."
 }

@@ -156,6 +156,11 @@ func (r *proxyUpgradeResource) Read(ctx context.Context, req resource.ReadReques
 	defer cancel()
 	instanceID, proxyID := state.InstanceID.ValueString(), state.ProxyID.ValueString()
 	v, err := c.GetProxyVersion(ctx, instanceID, proxyID)
+	if err != nil {
+		// A not-found code is a hint; only the proxy list can say the
+		// proxy is gone.
+		err = c.ConfirmGone(ctx, instanceID, proxyID, err)
+	}
 	if taurusdb.IsNotFound(err) {
 		resp.Diagnostics.AddWarning("TaurusDB proxy no longer exists",
 			fmt.Sprintf("Proxy %s on instance %s was not found; removing its upgrade from state.", proxyID, instanceID))

@@ -31,9 +31,11 @@ type deleteBatch struct {
 	// single lists the proxies the call did not cover, which their members
 	// then delete one by one (the multi-ID call was refused).
 	single map[string]bool
-	// sentJob is the job of the call once it was answered, for members
-	// that stop waiting early; guarded by the batcher's mutex.
+	// sentJob is the job of the call once it was answered, and lastJob
+	// its last answer, for members that stop waiting early; guarded by the
+	// batcher's mutex.
 	sentJob string
+	lastJob *Job
 }
 
 type deleteBatcher struct {
@@ -96,7 +98,7 @@ func (c *Client) runDeleteBatch(first context.Context, batch *deleteBatch) {
 		// Tell the members to delete one by one. Unless the refusal was
 		// about a proxy that is gone, the API does not take several IDs:
 		// remember that for the instance.
-		if !IsNotFound(err) {
+		if !HasNotFoundCode(err) {
 			b.mu.Lock()
 			b.noMulti[batch.instanceID] = true
 			b.mu.Unlock()
@@ -118,7 +120,11 @@ func (c *Client) runDeleteBatch(first context.Context, batch *deleteBatch) {
 		batch.err = err
 		return
 	}
-	_, batch.err = c.WaitJob(ctx, jobID)
+	_, batch.err = c.waitJob(ctx, jobID, func(j *Job) {
+		b.mu.Lock()
+		batch.lastJob = j
+		b.mu.Unlock()
+	})
 }
 
 // refusedMulti says whether a failed multi-ID delete should be retried per
@@ -209,11 +215,13 @@ func (c *Client) awaitBatch(ctx context.Context, batch *deleteBatch) error {
 		return nil
 	case <-grace.Done():
 		c.batches.mu.Lock()
-		jobID, ids := batch.sentJob, append([]string(nil), batch.ids...)
+		jobID, last, ids := batch.sentJob, batch.lastJob, append([]string(nil), batch.ids...)
 		c.batches.mu.Unlock()
 		if jobID == "" {
 			return fmt.Errorf("waiting for the delete of proxies %v: %w", ids, ctx.Err())
 		}
-		return &JobTimeoutError{JobID: jobID, Cause: ctx.Err()}
+		// The job's last status as the batch saw it: without it the
+		// error would read "not yet queryable" for a job polled Running.
+		return c.timeoutError(ctx, jobID, last)
 	}
 }

@@ -86,8 +86,9 @@ func TestClient_errorDecoding(t *testing.T) {
 					t.Errorf("error %q lacks %q", err, w)
 				}
 			}
-			if IsNotFound(err) != tc.notFound || IsBusy(err) != tc.busy {
-				t.Errorf("IsNotFound=%v IsBusy=%v", IsNotFound(err), IsBusy(err))
+			// A code is a hint to look at the list; alone it never means gone.
+			if HasNotFoundCode(err) != tc.notFound || IsNotFound(err) || IsBusy(err) != tc.busy {
+				t.Errorf("HasNotFoundCode=%v IsNotFound=%v IsBusy=%v", HasNotFoundCode(err), IsNotFound(err), IsBusy(err))
 			}
 		})
 	}

@@ -91,7 +91,7 @@ func (c *Client) RestartAndWait(ctx context.Context, instanceID, proxyID string)
 	c.log.Info(ctx, "restarting TaurusDB proxy", map[string]any{"instance_id": instanceID, "proxy_id": proxyID})
 	jobID, err := c.RestartProxy(ctx, instanceID, proxyID)
 	if err != nil {
-		if MayHaveSucceeded(err) && !IsNotFound(err) {
+		if MayHaveSucceeded(err) && !HasNotFoundCode(err) {
 			return "", &MaybeStartedError{What: "restart", Err: err}
 		}
 		return "", err
@@ -233,7 +233,7 @@ func (c *Client) UpgradeAndWait(ctx context.Context, instanceID, proxyID, target
 			if MayHaveSucceeded(err) {
 				return nil, &MaybeStartedError{What: "kernel upgrade", Err: err}
 			}
-			if e, ok := asAPIError(err); ok && e.Status >= 400 && e.Status < 500 && !IsAuth(err) && !IsThrottled(err) && !IsNotFound(err) {
+			if e, ok := asAPIError(err); ok && e.Status >= 400 && e.Status < 500 && !IsAuth(err) && !IsThrottled(err) && !HasNotFoundCode(err) {
 				return nil, &UpgradeRefusedError{Source: v.CurrentVersion, Target: target, Latest: v.LatestVersion, Err: err}
 			}
 			return nil, err

@@ -85,7 +85,10 @@ var (
 	notFoundCodes = map[string]bool{
 		"DBS.201028": true, // instance does not exist (documented 404, seen as 400)
 		"DBS.270024": true, // proxy does not exist
-		"DBS.200932": true, // mapped to not found by the provider users migrate from
+		// Undocumented; the provider users migrate from tries to map it to
+		// not found, and it has been seen on a DELETE of a proxy that was
+		// still listed. A hint like the others, and no more.
+		"DBS.200932": true,
 	}
 	busyCodes = map[string]bool{
 		"DBS.200011": true, "DBS.200019": true, "DBS.200047": true,
@@ -105,16 +108,29 @@ func asAPIError(err error) (*APIError, bool) {
 	return e, ok
 }
 
-// IsNotFound reports whether err says the instance or proxy does not exist.
-// Only the documented not-found codes count. A 404 without one (a gateway
-// with no route, an empty body from a load balancer, a wrong endpoint or
-// path prefix) says nothing about the proxy: taking it for "gone" would make
-// a destroy report success while the proxy keeps running, and a refresh
-// drop a live proxy from state.
+// ErrInstanceNotFound is returned (wrapped) by the proxy list when the
+// instance is gone: the list answered a not-found code and the instance
+// detail, asked next, answered one too.
+var ErrInstanceNotFound = errors.New("instance does not exist")
+
+// IsNotFound reports whether err says the proxy is gone, as a read
+// confirmed it: the proxy list has no live proxy with that ID
+// (ErrProxyNotFound), or the instance itself is gone (ErrInstanceNotFound).
+// An error code alone never counts: DBS.200932 has been seen on a DELETE of
+// a proxy that was still listed, and a 404 without a documented code (a
+// gateway with no route, an empty body from a load balancer, a wrong
+// endpoint) says nothing about the proxy at all. Taking either for "gone"
+// would make a destroy report success while the proxy keeps running, and a
+// refresh drop a billed proxy from state.
 func IsNotFound(err error) bool {
-	if errors.Is(err, ErrProxyNotFound) {
-		return true
-	}
+	return errors.Is(err, ErrProxyNotFound) || errors.Is(err, ErrInstanceNotFound)
+}
+
+// HasNotFoundCode reports whether err carries one of the codes that say the
+// instance or proxy may not exist. It is a reason to look at the proxy
+// list (Client.ConfirmGone), or to word advice, never a verdict (see
+// IsNotFound).
+func HasNotFoundCode(err error) bool {
 	e, ok := asAPIError(err)
 	return ok && notFoundCodes[e.Code]
 }
@@ -196,3 +212,30 @@ func (e *JobTimeoutError) Error() string {
 }
 
 func (e *JobTimeoutError) Unwrap() error { return e.Cause }
+
+// DeleteNotDoneError is a delete that ended without removing the proxy:
+// its job failed or completed, or the API answered ambiguously, and the
+// proxy list shows it in a status other than being disabled (ACTIVE
+// again). Waiting longer would not make it go.
+type DeleteNotDoneError struct {
+	InstanceID string
+	ProxyID    string
+	JobID      string
+	// Status is the proxy's status in the list.
+	Status string
+	// Cause is the answer or job failure that came first, if any.
+	Cause error
+}
+
+func (e *DeleteNotDoneError) Error() string {
+	s := fmt.Sprintf("the delete of proxy %s on instance %s did not happen: the proxy list shows it %s", e.ProxyID, e.InstanceID, e.Status)
+	if e.JobID != "" {
+		s += fmt.Sprintf(" after job %s", e.JobID)
+	}
+	if e.Cause != nil {
+		s += fmt.Sprintf(" (%v)", e.Cause)
+	}
+	return s
+}
+
+func (e *DeleteNotDoneError) Unwrap() error { return e.Cause }

@@ -96,6 +96,13 @@ func (c *Client) GetJob(ctx context.Context, jobID string) (*Job, error) {
 // at once. DBS.200543 is treated as "not started yet" during the client's
 // JobGrace window. The last known job is returned in every case.
 func (c *Client) WaitJob(ctx context.Context, jobID string) (*Job, error) {
+	return c.waitJob(ctx, jobID, nil)
+}
+
+// waitJob is WaitJob that hands every answer to seen (when set), for
+// callers others wait on: a batched delete's members report its job's last
+// status when their own time runs out.
+func (c *Client) waitJob(ctx context.Context, jobID string, seen func(*Job)) (*Job, error) {
 	sched := c.cfg.JobSchedule()
 	start := c.clock.Now()
 	var last *Job
@@ -104,6 +111,9 @@ func (c *Client) WaitJob(ctx context.Context, jobID string) (*Job, error) {
 		switch {
 		case err == nil:
 			last = job
+			if seen != nil {
+				seen(job)
+			}
 			c.log.Debug(ctx, "polled TaurusDB job", map[string]any{"job_id": jobID, "status": job.Status, "process": job.Process, "poll": polls})
 			switch job.Status {
 			case JobCompleted:

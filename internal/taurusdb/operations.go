@@ -242,8 +242,8 @@ func (c *Client) identifyNewProxy(ctx context.Context, instanceID string, known 
 // gone: the job completed and the proxy left the list. Deletes of proxies of
 // one instance that arrive within the client's DeleteBatchWindow go out as
 // one call naming them all, answered by one job (see batch.go). A proxy or
-// instance that is already gone counts as deleted. It returns the job ID
-// when one was started.
+// instance that is already gone counts as deleted, when the proxy list
+// confirms it (see IsNotFound). It returns the job ID when one was started.
 func (c *Client) DeleteAndWait(ctx context.Context, instanceID, proxyID string) (string, error) {
 	batch := c.joinDelete(ctx, instanceID, proxyID)
 	if err := c.awaitBatch(ctx, batch); err != nil {
@@ -255,10 +255,7 @@ func (c *Client) DeleteAndWait(ctx context.Context, instanceID, proxyID string) 
 	if err := batch.err; err != nil {
 		return batch.jobID, c.afterFailedDelete(ctx, instanceID, proxyID, batch.jobID, err)
 	}
-	if err := c.WaitProxyGone(ctx, instanceID, proxyID); err != nil {
-		return batch.jobID, fmt.Errorf("job %s completed, but the proxy is still listed: %w", batch.jobID, err)
-	}
-	return batch.jobID, nil
+	return batch.jobID, c.waitDeleted(ctx, instanceID, proxyID, batch.jobID, nil)
 }
 
 // deleteOne deletes one proxy with a call of its own, under the instance
@@ -277,30 +274,63 @@ func (c *Client) deleteOne(ctx context.Context, instanceID, proxyID string) (str
 	if err != nil {
 		return jobID, c.afterFailedDelete(ctx, instanceID, proxyID, jobID, err)
 	}
-	if err := c.WaitProxyGone(ctx, instanceID, proxyID); err != nil {
-		return jobID, fmt.Errorf("job %s completed, but the proxy is still listed: %w", jobID, err)
-	}
-	return jobID, nil
+	return jobID, c.waitDeleted(ctx, instanceID, proxyID, jobID, nil)
 }
 
 // afterFailedDelete decides what a failed delete call or job means for one
-// proxy: nil when the proxy turns out to be gone (or goes, when the API
-// refused a second delete of a proxy it is already disabling).
+// proxy. The proxy list decides, never the answer's code: nil when the list
+// confirms the proxy is gone; a wait for it to go when the list shows it
+// being disabled (the API may refuse a second delete of a proxy it is
+// already disabling, or the answer was lost after it started); otherwise
+// the answer itself, with its error_code and X-Request-Id, and the proxy
+// stays in state.
 func (c *Client) afterFailedDelete(ctx context.Context, instanceID, proxyID, jobID string, err error) error {
-	if IsNotFound(err) {
-		c.log.Info(ctx, "TaurusDB proxy already gone", map[string]any{"instance_id": instanceID, "proxy_id": proxyID})
-		return nil
-	}
-	if jobID != "" || ctx.Err() != nil {
-		// The job ran and failed, or the wait ended: the proxy stays.
+	var failed *JobFailedError
+	if jobID != "" || ctx.Err() != nil || IsAuth(err) || errors.As(err, &failed) {
+		// The job ran and failed, or the wait ended (the job may still
+		// finish), or the credentials were refused: the proxy stays.
 		return err
 	}
 	entry, ferr := c.FindProxy(ctx, instanceID, proxyID)
-	if IsNotFound(ferr) {
+	switch {
+	case IsNotFound(ferr):
+		c.log.Info(ctx, "TaurusDB proxy already gone", map[string]any{"instance_id": instanceID, "proxy_id": proxyID, "answer": err.Error()})
 		return nil
+	case ferr != nil:
+		return fmt.Errorf("%w; reading the proxy list to see whether the proxy is gone failed too: %v", err, ferr) //nolint:errorlint // the delete's answer is the error; the list's is context
+	case entry.Proxy.Status == ProxyDisabling:
+		return c.waitDeleted(ctx, instanceID, proxyID, "", err)
 	}
-	if ferr == nil && entry.Proxy.Status == ProxyDisabling {
-		return c.WaitProxyGone(ctx, instanceID, proxyID)
+	if HasNotFoundCode(err) {
+		c.log.Warn(ctx, "the delete answered a not-found code, but the proxy is still listed; keeping it", map[string]any{
+			"instance_id": instanceID, "proxy_id": proxyID, "status": entry.Proxy.Status, "error": err.Error(), "request_id": RequestID(err),
+		})
+		return fmt.Errorf("%w; but the proxy list still shows proxy %s (status %s), so it was not deleted", err, proxyID, entry.Proxy.Status)
+	}
+	return err
+}
+
+// waitDeleted waits for a proxy being deleted to leave the list. It stops
+// early, with a *DeleteNotDoneError, when the list shows the proxy ACTIVE
+// (or FAILED) instead of being disabled: its disable job failed or never
+// ran, and waiting for the timeout would end in a false "may still finish".
+// jobID is the delete's job when one is known; cause the ambiguous answer
+// that made the caller look, if any.
+func (c *Client) waitDeleted(ctx context.Context, instanceID, proxyID, jobID string, cause error) error {
+	err := c.pollProxy(ctx, instanceID, proxyID, "disappear", func(e *ProxyEntry, err error) (bool, error) {
+		switch {
+		case IsNotFound(err):
+			return true, nil
+		case err != nil:
+			return true, err
+		case e.Proxy.Status == ProxyActive || e.Proxy.Status == ProxyFailed:
+			return true, &DeleteNotDoneError{InstanceID: instanceID, ProxyID: proxyID, JobID: jobID, Status: e.Proxy.Status, Cause: cause}
+		}
+		return false, nil
+	})
+	var nd *DeleteNotDoneError
+	if err != nil && jobID != "" && !errors.As(err, &nd) {
+		return fmt.Errorf("job %s completed, but the proxy is still listed: %w", jobID, err)
 	}
 	return err
 }

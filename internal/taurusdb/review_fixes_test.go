@@ -55,8 +55,8 @@ func TestClient_undocumented404IsNotGone(t *testing.T) {
 	}
 	for _, code := range []string{"DBS.201028", "DBS.270024", "DBS.200932"} {
 		err := &APIError{Status: http.StatusNotFound, Code: code}
-		if !IsNotFound(err) {
-			t.Errorf("%s is a documented not-found code", code)
+		if !HasNotFoundCode(err) || IsNotFound(err) {
+			t.Errorf("%s is a not-found code: a reason to look at the proxy list, not proof the proxy is gone", code)
 		}
 	}
 }
@@ -173,5 +173,34 @@ func TestDBNode_availabilityZoneShapes(t *testing.T) {
 	var te *json.UnmarshalTypeError
 	if !errors.As(err, &te) || te.Field != "availability_zone" {
 		t.Errorf("a number: err = %v; want a type error naming availability_zone", err)
+	}
+}
+
+// A refused redirect is an endpoint problem: sending the call again cannot
+// help. It used to be retried with backoff like a dropped connection.
+func TestClient_refusedRedirectFailsAtOnce(t *testing.T) {
+	var hits atomic.Int32
+	redirect := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		http.Redirect(w, r, "https://elsewhere.example.com"+r.URL.Path, http.StatusFound)
+	})
+	c, clk := newTestClient(t, redirect, func(c *Config) { c.MaxRetries = 3 })
+	_, err := c.ListProxies(t.Context(), instID)
+	var re *RedirectError
+	if !errors.As(err, &re) {
+		t.Fatalf("err = %v; want a RedirectError", err)
+	}
+	if n := hits.Load(); n != 1 {
+		t.Errorf("the endpoint was asked %d times; a redirect is not retried", n)
+	}
+	if s := clk.Sleeps(); len(s) != 0 {
+		t.Errorf("backed off %v before failing", s)
+	}
+	endpoint := strings.TrimPrefix(c.base, "http://")
+	endpoint = endpoint[:strings.Index(endpoint, "/")]
+	for _, want := range []string{endpoint, "elsewhere.example.com"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not name %q", err, want)
+		}
 	}
 }

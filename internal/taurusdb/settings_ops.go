@@ -39,7 +39,7 @@ func (e *SettingRefusedError) Unwrap() error { return e.Err }
 // gateway refusing the credentials.
 func refused(setting string, err error) error {
 	e, ok := asAPIError(err)
-	if !ok || e.Status < 400 || e.Status >= 500 || IsBusy(err) || IsThrottled(err) || IsNotFound(err) {
+	if !ok || e.Status < 400 || e.Status >= 500 || IsBusy(err) || IsThrottled(err) || HasNotFoundCode(err) {
 		return err
 	}
 	feature := e.Status == http.StatusForbidden && strings.HasPrefix(e.Code, "DBS.")

@@ -33,17 +33,6 @@ func (c *Client) WaitProxyStable(ctx context.Context, instanceID, proxyID string
 	return last, err
 }
 
-// WaitProxyGone polls until the proxy is absent from the list or listed as
-// DELETED. A missing instance counts as gone.
-func (c *Client) WaitProxyGone(ctx context.Context, instanceID, proxyID string) error {
-	return c.pollProxy(ctx, instanceID, proxyID, "disappear", func(_ *ProxyEntry, err error) (bool, error) {
-		if IsNotFound(err) {
-			return true, nil
-		}
-		return err != nil, err
-	})
-}
-
 // pollProxy looks the proxy up on the job schedule until done says stop.
 func (c *Client) pollProxy(ctx context.Context, instanceID, proxyID, goal string, done func(*ProxyEntry, error) (bool, error)) error {
 	sched := c.cfg.JobSchedule()
