@@ -68,18 +68,27 @@ banner "$(basename "${tf}") apply: two proxies on instance ${instance}"
 banner "state list"
 "${tf}" state list
 
-banner "destroy (returns only when each delete job has completed)"
+banner "destroy (returns only when the delete job has completed and both proxies left the list)"
 start=$(date +%s.%N)
 "${tf}" destroy -auto-approve -no-color 2>&1 | grep -E 'Destroying|Destruction complete|Destroy complete|Error' || true
 end=$(date +%s.%N)
-awk -v s="${start}" -v e="${end}" 'BEGIN { printf "destroy took %.1fs for two proxies on one instance (two 3s jobs, run one after the other)\n", e - s }'
+# Counted from the request log, so the line says what the log shows.
+destroy_log="$(awk '/ DELETE / {seen=1} seen' "${work}/requests.log")"
+deletes="$(grep -c ' DELETE ' <<<"${destroy_log}" || true)"
+jobs="$(grep -o 'jobs?id=[^ ]*' <<<"${destroy_log}" | sort -u | wc -l)"
+awk -v s="${start}" -v e="${end}" -v d="${deletes}" -v j="${jobs}" \
+	'BEGIN { printf "destroy took %.1fs for two proxies on one instance: %d DELETE call(s), %d job(s) of 3s\n", e - s, d, j }'
 
 banner "emulator request log: the DELETE calls and the job polls of the destroy"
 awk '/DELETE/ {seen=1} seen' "${work}/requests.log" | grep -E 'DELETE|/jobs|/proxies' | head -40
 
 banner "what to look at"
 cat <<'TXT'
-- Each DELETE .../proxy above carried {"proxy_ids": ["<that proxy's ID>"]}; the IDs are the ones `state list` resolved.
-- The GET .../jobs?id=... polls follow each DELETE until the job completed; destroy returned after the last one.
+- Terraform deletes the two proxies at once, and deletes of one instance that arrive within
+  TAURUSDB_DELETE_BATCH_WINDOW (300ms) share one call: the DELETE .../proxy above names both IDs
+  (the ones `state list` resolved) in proxy_ids, and one job deletes both. With
+  TAURUSDB_DELETE_BATCH_WINDOW=off each proxy gets a DELETE of its own naming only its ID.
+- The GET .../jobs?id=... polls follow the DELETE until its job completed; then each proxy's
+  GET .../proxies confirms it left the list, and destroy returned.
 - Run the emulator yourself: go run ./cmd/taurusdb-emulator -h, then point the provider at it (README, "Try it").
 TXT
