@@ -30,7 +30,7 @@ func TestAKSKAuth_signatureVerifiesOnServer(t *testing.T) {
 	}), func(c *Config) {
 		c.Auth = AKSKAuth{AccessKey: ak, SecretKey: sk, SecurityToken: "sts", ProjectID: testProject}
 	})
-	if _, err := c.DeleteProxy(context.Background(), instID, proxyID); err != nil {
+	if _, err := c.DeleteProxies(context.Background(), instID, []string{proxyID}); err != nil {
 		t.Fatal(err)
 	}
 	if !ok.Load() {

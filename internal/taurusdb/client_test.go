@@ -27,7 +27,7 @@ func TestClient_deleteProxySendsStoredID(t *testing.T) {
 		}
 		_, _ = io.WriteString(w, `{"job_id":"04efe8e2-9255-44ae-a98b-d87cae411890"}`)
 	}), func(c *Config) { c.UserAgent = "terraform-provider-taurusdb/1.2.3" })
-	jobID, err := c.DeleteProxy(context.Background(), instID, proxyID)
+	jobID, err := c.DeleteProxies(context.Background(), instID, []string{proxyID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +77,7 @@ func TestClient_errorDecoding(t *testing.T) {
 			}), func(c *Config) { c.MaxRetries = 0 })
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()
-			_, err := c.DeleteProxy(ctx, instID, proxyID)
+			_, err := c.DeleteProxies(ctx, instID, []string{proxyID})
 			if err == nil {
 				t.Fatal("no error")
 			}
@@ -145,7 +145,7 @@ func TestClient_retriesServerErrorsOnlyWhenIdempotent(t *testing.T) {
 		_, _ = io.WriteString(w, `{"job_id":"j"}`)
 	})
 	c, clk := newTestClient(t, h)
-	if _, err := c.DeleteProxy(context.Background(), instID, proxyID); err != nil {
+	if _, err := c.DeleteProxies(context.Background(), instID, []string{proxyID}); err != nil {
 		t.Fatalf("DELETE after one 502: %v", err)
 	}
 	if n := len(clk.Sleeps()); n != 1 {
@@ -196,7 +196,7 @@ func TestClient_busyIsWaitedOutForMutations(t *testing.T) {
 		}
 		_, _ = io.WriteString(w, `{"job_id":"j"}`)
 	}), func(c *Config) { c.MaxRetries = 0; c.BusyRetryInterval = 2 * time.Second })
-	if _, err := c.DeleteProxy(context.Background(), instID, proxyID); err != nil {
+	if _, err := c.DeleteProxies(context.Background(), instID, []string{proxyID}); err != nil {
 		t.Fatal(err)
 	}
 	if got := clk.Sleeps(); len(got) != 3 || got[0] != 2*time.Second {
@@ -211,7 +211,7 @@ func TestClient_retryStopsAtDeadline(t *testing.T) {
 	}), func(c *Config) { c.BusyRetryInterval = time.Minute })
 	ctx, cancel := context.WithDeadline(context.Background(), clk.Now().Add(90*time.Second))
 	defer cancel()
-	_, err := c.DeleteProxy(ctx, instID, proxyID)
+	_, err := c.DeleteProxies(ctx, instID, []string{proxyID})
 	if !IsBusy(err) || !strings.Contains(err.Error(), "timeout") {
 		t.Fatalf("err = %v, want the busy error once the next try would pass the deadline", err)
 	}

@@ -416,41 +416,6 @@ func (c *Client) ListProxies(ctx context.Context, instanceID string) ([]ProxyEnt
 	}
 }
 
-// confirmInstanceGone decides what a list answer with a not-found code
-// means. The code is a hint: the instance counts as gone (the error wraps
-// ErrInstanceNotFound) only when the instance detail, a second call, answers
-// a not-found code too. Otherwise the list's answer is returned as it is,
-// and nothing is dropped.
-func (c *Client) confirmInstanceGone(ctx context.Context, instanceID string, listErr error) error {
-	if !HasNotFoundCode(listErr) || ctx.Err() != nil {
-		return listErr
-	}
-	_, derr := c.GetInstance(ctx, instanceID)
-	if !HasNotFoundCode(derr) {
-		c.log.Warn(ctx, "the proxy list answered a not-found code, but the instance detail does not confirm it; the instance is not taken as gone", map[string]any{
-			"instance_id": instanceID, "error": listErr.Error(), "request_id": RequestID(listErr),
-		})
-		return listErr
-	}
-	return fmt.Errorf("instance %s: %w: %w; the instance detail answered too: %v", instanceID, ErrInstanceNotFound, listErr, derr) //nolint:errorlint // the detail's answer is context; the list's is the error
-}
-
-// ConfirmGone asks the proxy list whether an answer with a not-found code
-// (from any call about the proxy) means the proxy is gone. It returns an
-// error for which IsNotFound is true when the list confirms it, and err
-// itself otherwise: when the list still shows the proxy, or cannot be
-// read, or err has no such code.
-func (c *Client) ConfirmGone(ctx context.Context, instanceID, proxyID string, err error) error {
-	if !HasNotFoundCode(err) || ctx.Err() != nil {
-		return err
-	}
-	_, ferr := c.FindProxy(ctx, instanceID, proxyID)
-	if IsNotFound(ferr) {
-		return fmt.Errorf("%w (the call before answered: %v)", ferr, err) //nolint:errorlint // the list's verdict is the error; the call's answer is context
-	}
-	return err
-}
-
 // FindProxy returns the proxy with the given pool_id. A proxy that is absent,
 // listed as DELETED, or whose instance is gone gives an error for which
 // IsNotFound is true.
@@ -475,16 +440,6 @@ func findIn(list []ProxyEntry, instanceID, proxyID string) (*ProxyEntry, error) 
 		}
 	}
 	return nil, fmt.Errorf("proxy %s on instance %s: %w", proxyID, instanceID, ErrProxyNotFound)
-}
-
-// DeleteProxy starts disabling one proxy, named explicitly in proxy_ids, and
-// returns the job ID. A busy instance is waited on until ctx ends.
-// @API DELETE /v3/{project_id}/instances/{instance_id}/proxy
-func (c *Client) DeleteProxy(ctx context.Context, instanceID, proxyID string) (string, error) {
-	var out jobIDResponse
-	err := c.do(ctx, call{method: http.MethodDelete, path: instancePath(instanceID) + "/proxy",
-		in: DeleteProxyRequest{ProxyIDs: []string{proxyID}}, out: &out, retryBusy: true})
-	return out.JobID, err
 }
 
 // ChangeFlavor starts a flavor change.

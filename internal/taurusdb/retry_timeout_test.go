@@ -42,7 +42,7 @@ func TestClient_timeoutDuringRetryKeepsLastAnswer(t *testing.T) {
 	c, _ := newTestClient(t, h, func(cfg *Config) { cfg.BusyRetryInterval = time.Millisecond })
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
-	_, err := c.DeleteProxy(ctx, instID, proxyID)
+	_, err := c.DeleteProxies(ctx, instID, []string{proxyID})
 	if err == nil {
 		t.Fatal("no error")
 	}
@@ -81,7 +81,7 @@ func TestClient_cancelDuringBackoffKeepsLastAnswer(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	c, _ := newTestClient(t, h, func(cfg *Config) { cfg.Clock = cancelClock{cancel: cancel} })
-	_, err := c.DeleteProxy(ctx, instID, proxyID)
+	_, err := c.DeleteProxies(ctx, instID, []string{proxyID})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("errors.Is(err, context.Canceled) = false: %v", err)
 	}
