@@ -169,11 +169,20 @@ type RedirectError struct {
 	Endpoint string
 	Target   string
 	Location string
+	// RequestID is the redirect answer's X-Request-Id.
+	RequestID string
 }
 
 func (e *RedirectError) Error() string {
 	return fmt.Sprintf("the endpoint %s answered HTTP %d redirecting to host %s (%q); the TaurusDB API never redirects, so the request was not sent there "+
-		"(it would carry the credentials to another host) and is not retried. Check the provider's endpoint and region", e.Endpoint, e.Status, e.Target, e.Location)
+		"(it would carry the credentials to another host) and is not retried. Check the provider's endpoint and region%s", e.Endpoint, e.Status, e.Target, e.Location, requestIDSuffix(e.RequestID))
+}
+
+func requestIDSuffix(id string) string {
+	if id == "" {
+		return ""
+	}
+	return " (X-Request-Id " + id + ")"
 }
 
 // withoutRedirects returns a copy of hc that follows no redirect. Go strips
@@ -183,15 +192,15 @@ func (e *RedirectError) Error() string {
 func withoutRedirects(hc *http.Client) *http.Client {
 	cp := *hc
 	cp.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		status := 0
+		status, requestID := 0, ""
 		if req.Response != nil {
-			status = req.Response.StatusCode
+			status, requestID = req.Response.StatusCode, req.Response.Header.Get("X-Request-Id")
 		}
 		endpoint := ""
 		if len(via) > 0 {
 			endpoint = via[0].URL.Host
 		}
-		return &RedirectError{Status: status, Endpoint: endpoint, Target: req.URL.Host, Location: req.URL.Redacted()}
+		return &RedirectError{Status: status, Endpoint: endpoint, Target: req.URL.Host, Location: req.URL.Redacted(), RequestID: requestID}
 	}
 	return &cp
 }
@@ -467,6 +476,12 @@ func (c *Client) once(ctx context.Context, cl call, payload []byte) error {
 	resp, err := c.hc.Do(req)
 	if err != nil {
 		c.log.Debug(ctx, "TaurusDB API call failed", map[string]any{"method": cl.method, "path": cl.path, "error": err.Error()})
+		var re *RedirectError
+		if errors.As(err, &re) {
+			// Without the url.Error around it, whose "Get <target>"
+			// reads as if the request went there.
+			return re
+		}
 		return err
 	}
 	defer resp.Body.Close()

@@ -255,41 +255,52 @@ func (c *Client) afterFailedDelete(ctx context.Context, instanceID, proxyID, job
 }
 
 // waitDeleted waits for a proxy being deleted to leave the list. It stops
-// early, with a *DeleteNotDoneError, when the list shows the proxy ACTIVE
-// (or FAILED) instead of being disabled: its disable job failed or never
+// early, with a *DeleteNotDoneError, when two list reads in a row show the
+// proxy ACTIVE instead of being disabled: its disable job failed or never
 // ran, and waiting for the timeout would end in a false "may still finish".
-// jobID is the delete's job when one is known; cause the ambiguous answer
-// that made the caller look, if any.
+// One read is not enough: a list that lags behind the delete may show the
+// proxy ACTIVE once. jobID is the delete's job when one is known; cause the
+// ambiguous answer that made the caller look, if any, kept in every error
+// so its error_code and X-Request-Id are not lost.
 func (c *Client) waitDeleted(ctx context.Context, instanceID, proxyID, jobID string, cause error) error {
+	active := 0
 	err := c.pollProxy(ctx, instanceID, proxyID, "disappear", func(e *ProxyEntry, err error) (bool, error) {
 		switch {
 		case IsNotFound(err):
 			return true, nil
 		case err != nil:
 			return true, err
-		case e.Proxy.Status == ProxyActive || e.Proxy.Status == ProxyFailed:
-			return true, &DeleteNotDoneError{InstanceID: instanceID, ProxyID: proxyID, JobID: jobID, Status: e.Proxy.Status, Cause: cause}
+		case e.Proxy.Status != ProxyActive:
+			active = 0
+			return false, nil
 		}
-		return false, nil
+		if active++; active < 2 {
+			return false, nil
+		}
+		return true, &DeleteNotDoneError{InstanceID: instanceID, ProxyID: proxyID, JobID: jobID, Status: e.Proxy.Status, Cause: cause}
 	})
 	var nd *DeleteNotDoneError
-	if err != nil && jobID != "" && !errors.As(err, &nd) {
-		return fmt.Errorf("job %s completed, but the proxy is still listed: %w", jobID, err)
+	switch {
+	case err == nil || errors.As(err, &nd):
+		return err
+	case jobID != "":
+		return fmt.Errorf("job %s completed, but waiting for the proxy to leave the list failed: %w", jobID, err)
 	}
-	return err
+	return withPrevious(err, cause)
 }
 
 // confirmInstanceGone decides what a list answer with a not-found code
 // means. The code is a hint: the instance counts as gone (the error wraps
 // ErrInstanceNotFound) only when the instance detail, a second call, answers
-// a not-found code too. Otherwise the list's answer is returned as it is,
-// and nothing is dropped.
+// the documented instance-not-found code (DBS.201028). The undocumented
+// DBS.200932, or the proxy code, from the detail proves nothing. Otherwise
+// the list's answer is returned as it is, and nothing is dropped.
 func (c *Client) confirmInstanceGone(ctx context.Context, instanceID string, listErr error) error {
 	if !HasNotFoundCode(listErr) || ctx.Err() != nil {
 		return listErr
 	}
 	_, derr := c.GetInstance(ctx, instanceID)
-	if !HasNotFoundCode(derr) {
+	if d, ok := asAPIError(derr); !ok || d.Code != codeInstanceNotFound {
 		c.log.Warn(ctx, "the proxy list answered a not-found code, but the instance detail does not confirm it; the instance is not taken as gone", map[string]any{
 			"instance_id": instanceID, "error": listErr.Error(), "request_id": RequestID(listErr),
 		})

@@ -98,8 +98,9 @@ var (
 )
 
 const (
-	codeJobNotQueryable = "DBS.200543"
-	codeThrottled       = "APIG.0308"
+	codeInstanceNotFound = "DBS.201028"
+	codeJobNotQueryable  = "DBS.200543"
+	codeThrottled        = "APIG.0308"
 )
 
 func asAPIError(err error) (*APIError, bool) {
@@ -171,6 +172,10 @@ func RequestID(err error) string {
 	if errors.As(err, &d) {
 		return d.RequestID
 	}
+	var r *RedirectError
+	if errors.As(err, &r) {
+		return r.RequestID
+	}
 	return ""
 }
 
@@ -214,9 +219,9 @@ func (e *JobTimeoutError) Error() string {
 func (e *JobTimeoutError) Unwrap() error { return e.Cause }
 
 // DeleteNotDoneError is a delete that ended without removing the proxy:
-// its job failed or completed, or the API answered ambiguously, and the
-// proxy list shows it in a status other than being disabled (ACTIVE
-// again). Waiting longer would not make it go.
+// its job completed, or the API answered ambiguously, and the proxy list
+// shows it ACTIVE again instead of being disabled. Waiting longer would not
+// make it go.
 type DeleteNotDoneError struct {
 	InstanceID string
 	ProxyID    string

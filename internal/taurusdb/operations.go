@@ -305,6 +305,11 @@ type updateStep struct {
 	verify func(ctx context.Context) error
 }
 
+// nodeCountReads is how many reads after an add or remove job may show
+// another node count before that is reported: a list may lag a moment
+// behind the job.
+const nodeCountReads = 3
+
 // UpdateOrder is the order in which UpdateProxy makes changes: capacity
 // first, then routing, then the proxy's behaviour.
 var UpdateOrder = []string{
@@ -429,9 +434,11 @@ func (c *Client) runStep(ctx context.Context, instanceID, proxyID string, st upd
 		if jobID != "" {
 			jobs.started(jobID)
 			_, err := c.WaitJob(ctx, jobID)
-			var te *JobTimeoutError
-			if !errors.As(err, &te) {
-				// Ended (completed or failed): nothing of it runs on.
+			var failed *JobFailedError
+			if err == nil || errors.As(err, &failed) {
+				// Seen to end: nothing of it runs on. Any other error (a
+				// timeout, a job query that failed) says nothing about
+				// the job, so it stays recorded for the next run.
 				jobs.done(jobID)
 			}
 			if err != nil {
@@ -486,15 +493,26 @@ func (c *Client) updateSteps(instanceID, proxyID string, ch ProxyChanges) []upda
 				return c.removeNodes(ctx, instanceID, proxyID, have-ch.NodeNum, false)
 			},
 			verify: func(ctx context.Context) error {
-				e, err := c.WaitProxyStable(ctx, instanceID, proxyID)
-				if err != nil {
-					return fmt.Errorf("reading the proxy after the change: %w", err)
+				// A few reads, in case the list lags behind the job.
+				sched := c.cfg.JobSchedule()
+				start := c.clock.Now()
+				for read := 1; ; read++ {
+					e, err := c.WaitProxyStable(ctx, instanceID, proxyID)
+					if err != nil {
+						return fmt.Errorf("reading the proxy after the change: %w", err)
+					}
+					have := int(e.Proxy.NodeNum)
+					if have == ch.NodeNum {
+						return nil
+					}
+					if read == nodeCountReads {
+						return fmt.Errorf("the proxy has %d nodes after the job, not %d: another change of its nodes ran at the same time. "+
+							"Run terraform apply again: it computes the change from the count the proxy has then", have, ch.NodeNum)
+					}
+					if err := c.clock.Sleep(ctx, sched.Next(c.clock.Now().Sub(start), nil)); err != nil {
+						return fmt.Errorf("reading the proxy after the change: %w", err)
+					}
 				}
-				if have := int(e.Proxy.NodeNum); have != ch.NodeNum {
-					return fmt.Errorf("the proxy has %d nodes after the job, not %d: another change of its nodes ran at the same time. "+
-						"Run terraform apply again: it computes the change from the count the proxy has then", have, ch.NodeNum)
-				}
-				return nil
 			},
 		})
 	}
