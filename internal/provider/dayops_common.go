@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"regexp"
@@ -91,27 +90,22 @@ func notFoundHelp(instanceID, proxyID string) string {
 // timeout the setting that bounded it ("timeouts.create"), and again what
 // running the command again does.
 func dayNextStep(err error, instanceID, proxyID, what, timeout, again string) string {
-	var failed *taurusdb.JobFailedError
-	var jobTimeout *taurusdb.JobTimeoutError
-	var versionWait *taurusdb.VersionWaitError
-	var lock *taurusdb.LockWaitError
-	var maybe *taurusdb.MaybeStartedError
-	switch {
-	case taurusdb.IsNotFound(err) || taurusdb.HasNotFoundCode(err):
+	switch taurusdb.Classify(err) {
+	case taurusdb.KindGone, taurusdb.KindNotFoundCode:
 		return notFoundHelp(instanceID, proxyID)
-	case taurusdb.IsAuth(err):
+	case taurusdb.KindAuth:
 		return "Check the provider's credentials; authentication failures are not retried."
-	case errors.As(err, &failed):
+	case taurusdb.KindJobFailed:
 		return fmt.Sprintf("The job of %s failed. Fix the cause given by fail_reason, then %s", what, again)
-	case errors.As(err, &lock):
+	case taurusdb.KindLockWait:
 		return fmt.Sprintf("Other operations of this provider on the instance outlasted %s, so %s was never sent. %s, or raise %s.", timeout, what, capitalize(again), timeout)
-	case errors.As(err, &maybe):
+	case taurusdb.KindLostAnswer:
 		return fmt.Sprintf("The API may be carrying out %s: check the proxy in the console before you %s", what, again)
-	case taurusdb.IsBusy(err):
+	case taurusdb.KindBusy:
 		return fmt.Sprintf("The instance stayed busy with another operation until %s, so %s most likely never started. Once that operation is done, %s", timeout, what, again)
-	case errors.As(err, &jobTimeout), errors.As(err, &versionWait), errors.Is(err, context.DeadlineExceeded):
+	case taurusdb.KindTimedOut:
 		return fmt.Sprintf("%s may still finish on the server. Raise %s, or wait and %s", capitalize(what), timeout, again)
-	case errors.Is(err, context.Canceled):
+	case taurusdb.KindCancelled:
 		return fmt.Sprintf("The wait was interrupted; %s may still finish on the server. To resume, %s", what, again)
 	}
 	return "Fix the cause above, then " + again

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -32,15 +31,14 @@ func stepJob(err error) string {
 // createNextStep says what is true after a failed create, and what to do.
 func createNextStep(err error, name string) string {
 	var ce *taurusdb.CreateError
-	var failed *taurusdb.JobFailedError
-	var timeout *taurusdb.JobTimeoutError
 	errors.As(err, &ce)
+	kind := taurusdb.Classify(err)
 	switch {
-	case taurusdb.IsAuth(err):
+	case kind == taurusdb.KindAuth:
 		return "Check the provider's credentials; authentication failures are not retried. Nothing was created."
-	case ce != nil && ce.ProxyID != "" && errors.As(err, &failed):
+	case ce != nil && ce.ProxyID != "" && kind == taurusdb.KindJobFailed:
 		return fmt.Sprintf("The proxy %s is kept in state as tainted. If the API rolled it back, the next refresh drops it; otherwise the next terraform apply deletes and recreates it.", ce.ProxyID)
-	case ce != nil && ce.ProxyID != "" && errors.As(err, &timeout):
+	case ce != nil && ce.ProxyID != "" && (kind == taurusdb.KindTimedOut || kind == taurusdb.KindCancelled):
 		return fmt.Sprintf("The proxy %s exists, is still being enabled and is kept in state as tainted. Raise timeouts.create, or wait and run terraform apply again (it replaces the tainted proxy; run terraform untaint first to keep it).", ce.ProxyID)
 	case ce != nil && ce.ProxyID != "":
 		return fmt.Sprintf("The proxy %s exists and is kept in state as tainted; the next terraform apply replaces it. "+
@@ -49,9 +47,9 @@ func createNextStep(err error, name string) string {
 		return fmt.Sprintf("A proxy was probably created, but it cannot be told which of these it is: %s. Nothing was recorded in state. "+
 			"Find the right one in the console and adopt it with terraform import (ID %s/<proxy_id>), or delete the ones nobody owns; applying again without that creates another proxy.",
 			strings.Join(ce.Candidates, ", "), ce.InstanceID)
-	case ce != nil && ce.NothingCreated && taurusdb.IsBusy(err):
+	case ce != nil && ce.NothingCreated && kind == taurusdb.KindBusy:
 		return "The instance stayed busy with another operation until timeouts.create; nothing was created. Run terraform apply again once that operation is done, or raise timeouts.create."
-	case ce != nil && ce.NothingCreated, errors.As(err, &failed):
+	case ce != nil && ce.NothingCreated, kind == taurusdb.KindJobFailed:
 		return "Nothing was created. Fix the cause above and run terraform apply again."
 	case ce != nil && ce.AnswerLost:
 		return fmt.Sprintf("The create request may have been carried out although its answer was lost, but no new proxy named %q was listed on instance %s in time; nothing was recorded in state. "+
@@ -65,34 +63,29 @@ func createNextStep(err error, name string) string {
 	return "Run terraform apply again."
 }
 
+// deleteNextStep says what is true after a failed delete, and what to do.
 func deleteNextStep(err error) string {
-	var failed *taurusdb.JobFailedError
-	var timeout *taurusdb.JobTimeoutError
-	var lock *taurusdb.LockWaitError
-	var notDone *taurusdb.DeleteNotDoneError
-	switch {
-	case errors.As(err, &notDone):
-		// Before the job and timeout cases: the delete is over, and it
-		// failed, so "may still finish" would be false.
+	switch taurusdb.Classify(err) {
+	case taurusdb.KindNotDone:
+		var notDone *taurusdb.DeleteNotDoneError
+		errors.As(err, &notDone)
 		return fmt.Sprintf("The delete failed: the proxy is %s again, so it is kept in state. Check the instance's jobs in the console for the cause, "+
 			"then run terraform destroy (or apply) again to retry the delete.", notDone.Status)
-	case errors.As(err, &failed):
+	case taurusdb.KindJobFailed:
 		return "The proxy is kept in state. Fix the cause given by fail_reason, then run terraform destroy (or apply) again to retry the delete."
-	case errors.As(err, &lock):
+	case taurusdb.KindLockWait:
 		return "Other operations of this provider on the instance outlasted timeouts.delete, so the delete was never sent; the proxy is kept in state. " +
 			"Run terraform destroy again, or raise timeouts.delete."
-	case taurusdb.IsBusy(err):
-		// Checked before the timeout: a busy instance that outlasts the
-		// timeout means the delete most likely never started.
+	case taurusdb.KindBusy:
 		return "The instance stayed busy with another operation until timeouts.delete, so the delete most likely never started; the proxy is kept in state. " +
 			"Run terraform destroy again once that operation is done, or raise timeouts.delete."
-	case errors.As(err, &timeout) || errors.Is(err, context.DeadlineExceeded):
+	case taurusdb.KindTimedOut:
 		return "The delete may still finish on the server; the proxy is kept in state. Run terraform destroy again to resume waiting, or raise timeouts.delete."
-	case errors.Is(err, context.Canceled):
+	case taurusdb.KindCancelled:
 		return "The wait was interrupted; the delete may still finish on the server. Run terraform destroy again to resume."
-	case taurusdb.IsAuth(err):
+	case taurusdb.KindAuth:
 		return "Check the provider's credentials; authentication failures are not retried."
-	case taurusdb.HasNotFoundCode(err):
+	case taurusdb.KindNotFoundCode:
 		return "The API answered that the proxy does not exist, but the proxy list still shows it, so it was not deleted and is kept in state. " +
 			"Run terraform destroy again; if the answer repeats, open a case with Huawei Cloud support quoting the X-Request-Id."
 	}

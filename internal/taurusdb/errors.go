@@ -244,3 +244,86 @@ func (e *DeleteNotDoneError) Error() string {
 }
 
 func (e *DeleteNotDoneError) Unwrap() error { return e.Cause }
+
+// Kind is what an error means for the person who must act on it. Every
+// "what to do next" message of the provider reads it, so each error is
+// classified once, here, in one order.
+type Kind int
+
+// The kinds, in the order Classify tries them.
+const (
+	// KindOther is none of the below: fix the cause in the message.
+	KindOther Kind = iota
+	// KindGone: a read confirmed the proxy or its instance is gone.
+	KindGone
+	// KindNotDone: a delete ended with the proxy ACTIVE again.
+	KindNotDone
+	// KindJobFailed: the operation's job ended Failed; fail_reason says why.
+	KindJobFailed
+	// KindLockWait: other operations of this provider held the instance
+	// until the timeout, so the call was never sent.
+	KindLockWait
+	// KindAuth: the credentials were refused; never retried.
+	KindAuth
+	// KindLostAnswer: the call may have been carried out although its
+	// answer was lost; it was not sent again.
+	KindLostAnswer
+	// KindBusy: the instance stayed busy with another operation until the
+	// timeout, so the operation most likely never started.
+	KindBusy
+	// KindThrottled: the gateway kept throttling until the retries ran out.
+	KindThrottled
+	// KindCancelled: an interrupt (Ctrl-C) ended a wait; the operation may
+	// still finish on the server.
+	KindCancelled
+	// KindTimedOut: the operation's timeout ended a wait; the operation
+	// may still finish on the server.
+	KindTimedOut
+	// KindNotFoundCode: an answer carried a not-found code that no read
+	// confirmed (see IsNotFound).
+	KindNotFoundCode
+	// KindRefused: the API refused the request (a 4xx none of the above).
+	KindRefused
+)
+
+// Classify returns the kind of err.
+func Classify(err error) Kind {
+	var notDone *DeleteNotDoneError
+	var failed *JobFailedError
+	var lock *LockWaitError
+	var maybe *MaybeStartedError
+	var jobTimeout *JobTimeoutError
+	var versionWait *VersionWaitError
+	switch {
+	case err == nil:
+		return KindOther
+	case IsNotFound(err):
+		return KindGone
+	case errors.As(err, &notDone):
+		return KindNotDone
+	case errors.As(err, &failed):
+		return KindJobFailed
+	case errors.As(err, &lock):
+		return KindLockWait
+	case IsAuth(err):
+		return KindAuth
+	case errors.As(err, &maybe):
+		return KindLostAnswer
+	case IsBusy(err):
+		// Before the timeout: a busy instance that outlasts the timeout
+		// means the operation most likely never started.
+		return KindBusy
+	case IsThrottled(err):
+		return KindThrottled
+	case errors.Is(err, context.Canceled):
+		return KindCancelled
+	case errors.As(err, &jobTimeout), errors.As(err, &versionWait), errors.Is(err, context.DeadlineExceeded):
+		return KindTimedOut
+	case HasNotFoundCode(err):
+		return KindNotFoundCode
+	}
+	if e, ok := asAPIError(err); ok && e.Status >= 400 && e.Status < 500 {
+		return KindRefused
+	}
+	return KindOther
+}
