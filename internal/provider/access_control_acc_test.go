@@ -77,3 +77,25 @@ func TestAccProxyInstance_accessControlOffFailedSwitchLocksNobodyOut(t *testing.
 		},
 	})
 }
+
+// An access-list entry that is neither an IPv4 address nor an IPv4 CIDR
+// block is refused by the plan, before any proxy exists, with a message
+// that names the entry and shows the accepted forms.
+func TestAccProxyInstance_accessListIPCheckedAtPlan(t *testing.T) {
+	env := newAccEnv(t, emulator.Config{})
+	inst := env.instance(0)
+	var steps []resource.TestStep
+	for _, ip := range []string{"999.1.1.1", "10.0.0.0/33", "abc", "10.0.0.01", "2001:db8::1"} {
+		steps = append(steps, resource.TestStep{
+			Config:      env.providerHCL() + proxyHCL("p", inst, testFlavor, 2, accessControlHCL(true, "white", "10.0.0.1", ip)),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`(?s)Invalid access-control address.*` + regexp.QuoteMeta(fmt.Sprintf("%q", ip)) + `\s+is\s+not\s+an\s+IPv4\s+address\s+or\s+an\s+IPv4\s+CIDR\s+block`),
+		})
+	}
+	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: env.factories(), Steps: steps})
+	for _, r := range env.emu.Requests() {
+		if r.Method != http.MethodGet {
+			t.Errorf("a plan that fails validation sent %s %s", r.Method, r.Path)
+		}
+	}
+}

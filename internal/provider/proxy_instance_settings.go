@@ -122,15 +122,15 @@ func settingsAttributes() map[string]schema.Attribute {
 				"ip_list": schema.ListNestedAttribute{
 					Optional:            true,
 					Computed:            true,
-					MarkdownDescription: "Up to 300 addresses or CIDR blocks. Unset, the list is left as it is.",
+					MarkdownDescription: "Up to 300 IPv4 addresses or CIDR blocks. Unset, the list is left as it is.",
 					Validators:          []validator.List{listvalidator.SizeAtMost(300)},
 					PlanModifiers:       []planmodifier.List{listplanmodifier.UseStateForUnknown()},
 					NestedObject: schema.NestedAttributeObject{
 						Attributes: map[string]schema.Attribute{
 							"ip": schema.StringAttribute{
 								Required:            true,
-								MarkdownDescription: "An IP address or CIDR block.",
-								Validators:          []validator.String{stringvalidator.LengthBetween(1, 64)},
+								MarkdownDescription: "An IPv4 address, such as `10.0.0.1`, or an IPv4 CIDR block, such as `192.168.0.0/24`; checked at plan time.",
+								Validators:          []validator.String{accessRuleIPValidator()},
 							},
 							"description": schema.StringAttribute{
 								Optional:            true,
