@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/taurusdb-community/terraform-provider-taurusdb/internal/emulator"
@@ -98,4 +99,82 @@ func TestAccProxyInstance_accessListIPCheckedAtPlan(t *testing.T) {
 			t.Errorf("a plan that fails validation sent %s %s", r.Method, r.Path)
 		}
 	}
+}
+
+// ipgroupReads counts the GET .../proxy/{proxyID}/ipgroup calls so far.
+func (a *accEnv) ipgroupReads(proxyID string) int {
+	n := 0
+	for _, r := range a.emu.Requests() {
+		if r.Method == http.MethodGet && strings.HasSuffix(r.Path, "/proxy/"+proxyID+"/ipgroup") {
+			n++
+		}
+	}
+	return n
+}
+
+// Access control is read by a call of its own (GET .../ipgroup), only when
+// access_control is configured, and on import so the imported state is
+// complete. A proxy created without it never reads it, on create or on
+// refresh; one with it reads it on every refresh.
+func TestAccProxyInstance_accessControlReadOnlyWhenConfigured(t *testing.T) {
+	env := newAccEnv(t, emulator.Config{})
+	inst := env.instance(0)
+	cfg := env.providerHCL() + proxyHCL("bare", inst, testFlavor, 2, "  name = \"bare-proxy\"\n") +
+		proxyHCL("acl", inst, testFlavor, 2, "  name = \"acl-proxy\"\n"+accessControlHCL(true, "white", "10.0.0.1"))
+	var bareID, aclID string
+	aclReadsAfterCreate := 0
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		CheckDestroy:             env.checkDestroyed,
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("taurusdb_proxy_instance.bare", tfjsonpath.New("access_control"), knownvalue.Null()),
+				},
+				Check: resource.ComposeTestCheckFunc(
+					stateID("taurusdb_proxy_instance.bare", &bareID),
+					stateID("taurusdb_proxy_instance.acl", &aclID),
+					func(*terraform.State) error {
+						aclReadsAfterCreate = env.ipgroupReads(aclID)
+						return nil
+					},
+				),
+			},
+			{
+				// Same configuration: a refresh and an empty plan.
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("taurusdb_proxy_instance.bare", plancheck.ResourceActionNoop),
+					plancheck.ExpectResourceAction("taurusdb_proxy_instance.acl", plancheck.ResourceActionNoop),
+				}},
+				Check: func(*terraform.State) error {
+					if n := env.ipgroupReads(bareID); n != 0 {
+						return fmt.Errorf("the proxy without access_control had its access control read %d times", n)
+					}
+					if n := env.ipgroupReads(aclID); n <= aclReadsAfterCreate {
+						return fmt.Errorf("the refresh of the proxy with access_control did not read it (%d reads after create, %d now)", aclReadsAfterCreate, n)
+					}
+					return nil
+				},
+			},
+			{
+				// Importing the proxy created without access_control
+				// reads it: the imported state is complete.
+				Config:            cfg,
+				ResourceName:      "taurusdb_proxy_instance.bare",
+				ImportState:       true,
+				ImportStateIdFunc: func(*terraform.State) (string, error) { return inst + "/" + bareID, nil },
+				ImportStateCheck: func(states []*terraform.InstanceState) error {
+					if len(states) != 1 || states[0].Attributes["access_control.enabled"] != "false" || states[0].Attributes["access_control.type"] == "" {
+						return fmt.Errorf("imported state has no access_control: %v", states)
+					}
+					if n := env.ipgroupReads(bareID); n == 0 {
+						return fmt.Errorf("the import did not read access control")
+					}
+					return nil
+				},
+			},
+		},
+	})
 }

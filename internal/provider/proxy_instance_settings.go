@@ -104,8 +104,8 @@ func settingsAttributes() map[string]schema.Attribute {
 		"access_control": schema.SingleNestedAttribute{
 			Optional: true,
 			Computed: true,
-			MarkdownDescription: "Which client addresses may connect. Unset, the proxy's access control is left as it is (and reported). " +
-				"Changed in place.",
+			MarkdownDescription: "Which client addresses may connect. Changed in place. It is read (a call of its own) only when configured, " +
+				"and on import so that the imported state is complete. Unset on a proxy created here, it is left as it is, never read, and null.",
 			PlanModifiers: []planmodifier.Object{objectplanmodifier.UseStateForUnknown()},
 			Attributes: map[string]schema.Attribute{
 				"enabled": schema.BoolAttribute{
