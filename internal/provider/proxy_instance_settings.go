@@ -147,8 +147,9 @@ func settingsAttributes() map[string]schema.Attribute {
 		"parameters": schema.ListNestedAttribute{
 			Optional: true,
 			MarkdownDescription: "Proxy parameters to set, by name. Only the parameters named here are read back and compared: " +
-				"the others keep the proxy's values and never show a diff. Removing an entry leaves that parameter as it is. Changed in place.",
-			Validators: []validator.List{listvalidator.SizeAtLeast(1)},
+				"the others keep the proxy's values and never show a diff. Removing an entry leaves that parameter as it is. Changed in place. " +
+				"Each name may be listed once.",
+			Validators: []validator.List{listvalidator.SizeAtLeast(1), uniqueParameterNames{}},
 			NestedObject: schema.NestedAttributeObject{
 				Attributes: map[string]schema.Attribute{
 					"name": schema.StringAttribute{

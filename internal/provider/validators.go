@@ -125,6 +125,43 @@ func (uniqueWeightIDs) ValidateList(ctx context.Context, req validator.ListReque
 	}
 }
 
+// uniqueParameterNames rejects a parameters list that names a parameter
+// twice: the update would send both values, the API does not say which one
+// it keeps, and the read back can match only one of them, so every plan
+// would show a change.
+type uniqueParameterNames struct{}
+
+func (uniqueParameterNames) Description(context.Context) string {
+	return "each parameter may be listed once"
+}
+
+func (v uniqueParameterNames) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (uniqueParameterNames) ValidateList(ctx context.Context, req validator.ListRequest, resp *validator.ListResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	var ps []parameterModel
+	if d := req.ConfigValue.ElementsAs(ctx, &ps, true); d.HasError() {
+		return
+	}
+	seen := map[string]int{}
+	for i, p := range ps {
+		if p.Name.IsUnknown() || p.Name.IsNull() {
+			continue
+		}
+		name := p.Name.ValueString()
+		if first, dup := seen[name]; dup {
+			resp.Diagnostics.AddAttributeError(req.Path.AtListIndex(i).AtName("name"), "Duplicate parameter in parameters",
+				fmt.Sprintf("Parameter %q is listed at positions %d and %d; give each parameter one value.", name, first, i))
+			continue
+		}
+		seen[name] = i
+	}
+}
+
 // isIPv4 says whether s is an IPv4 address in dotted decimal, written the
 // usual way: no leading zeros (which some parsers read as octal), no
 // IPv4-mapped IPv6 form, no surrounding spaces.
