@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net"
 	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -69,7 +68,7 @@ func (v ipv4Validator) ValidateString(ctx context.Context, req validator.StringR
 		return
 	}
 	s := req.ConfigValue.ValueString()
-	if ip := net.ParseIP(s); ip == nil || ip.To4() == nil || ip.String() != s {
+	if !isIPv4(s) {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid IP address", fmt.Sprintf("%q %s, such as 203.0.113.10.", s, v.Description(ctx)))
 	}
 }

@@ -74,3 +74,26 @@ func TestDNSNamePrefixValidator(t *testing.T) {
 		}
 	}
 }
+
+// Access-list entries: an IPv4 address or an IPv4 CIDR block, written the
+// usual way (no leading zeros, prefix 0 to 32).
+func TestAccessRuleIPValidator(t *testing.T) {
+	ok := []string{"10.0.0.1", "0.0.0.0", "255.255.255.255", "192.168.0.0/24", "10.0.0.0/8", "10.1.2.3/32", "0.0.0.0/0", "192.168.0.1/24"}
+	bad := []string{"999.1.1.1", "10.0.0.0/33", "abc", "", "10.0.0", "10.0.0.01", "10.0.0.1/", "10.0.0.1/-1", " 10.0.0.1", "10.0.0.1 ",
+		"2001:db8::1", "2001:db8::/32", "::ffff:10.0.0.1", "10.0.0.0/8/8", "10.0.0.0-10.0.0.9"}
+	check := func(ip string) bool {
+		var resp validator.StringResponse
+		accessRuleIPValidator().ValidateString(context.Background(), validator.StringRequest{Path: path.Root("ip"), ConfigValue: types.StringValue(ip)}, &resp)
+		return !resp.Diagnostics.HasError()
+	}
+	for _, ip := range ok {
+		if !check(ip) {
+			t.Errorf("%q refused", ip)
+		}
+	}
+	for _, ip := range bad {
+		if check(ip) {
+			t.Errorf("%q accepted", ip)
+		}
+	}
+}

@@ -110,7 +110,7 @@ func (r *proxyInstanceResource) Create(ctx context.Context, req resource.CreateR
 	})
 	var details *taurusdb.ProxyDetails
 	if err == nil {
-		details, err = readDetails(ctx, c, &plan, proxyID, false, &resp.Diagnostics)
+		details, err = readDetails(ctx, c, &plan, proxyID, false, false, &resp.Diagnostics)
 	}
 	if err != nil {
 		resp.Diagnostics.AddError(createSummary(instanceID, proxyID), opDetail(instanceID, proxyID, stepJob(err), err,
@@ -123,12 +123,19 @@ func (r *proxyInstanceResource) Create(ctx context.Context, req resource.CreateR
 }
 
 // readDetails reads the proxy and the settings m manages outside the proxy
-// list. A setting that could not be read is a warning when it is configured
-// (its prior value is kept), a log line otherwise.
-func readDetails(ctx context.Context, c *taurusdb.Client, m *proxyInstanceModel, proxyID string, shared bool, diags *diag.Diagnostics) (*taurusdb.ProxyDetails, error) {
-	// Access control is always read (it is reported even when not
-	// configured); parameters only when some are managed here.
-	want := taurusdb.DetailsWanted{AccessControl: true, Parameters: !m.Parameters.IsNull()}
+// list. A setting that could not be read is a warning (its prior value is
+// kept): each is read only when the user has it in state.
+//
+// Access control is read when m holds it, or when imported is true. m
+// holds it when it is configured (the plan has the configured object) and
+// when state recorded it before: by an import, or by a provider version
+// that read it for every proxy. A proxy created without it has it
+// unknown in the plan and null in state, so it is never read: one call
+// fewer per refresh. An import has no configuration to go by, so it reads
+// it once (see importedKey) and the imported state is complete; that
+// state then holds it, so it goes on being read, and being reported.
+func readDetails(ctx context.Context, c *taurusdb.Client, m *proxyInstanceModel, proxyID string, shared, imported bool, diags *diag.Diagnostics) (*taurusdb.ProxyDetails, error) {
+	want := taurusdb.DetailsWanted{AccessControl: imported || known(m.AccessControl), Parameters: !m.Parameters.IsNull()}
 	d, err := c.ReadProxyDetails(ctx, m.InstanceID.ValueString(), proxyID, want, shared)
 	if err != nil {
 		return nil, err
@@ -136,15 +143,21 @@ func readDetails(ctx context.Context, c *taurusdb.Client, m *proxyInstanceModel,
 	for _, w := range d.Warnings {
 		tflog.Warn(ctx, "could not read a detail of the TaurusDB proxy; keeping the prior value", map[string]any{"error": w.Error()})
 	}
-	// Parameters are read only when configured, so a failure concerns the
-	// user; access control is read for every proxy (it is reported), so a
-	// failure there is only logged above.
-	if want.Parameters && d.Parameters == nil {
+	if (want.Parameters && d.Parameters == nil) || (want.AccessControl && d.AccessControl == nil) {
 		diags.AddWarning(fmt.Sprintf("reading TaurusDB proxy (%s)", proxyID),
 			"A setting managed here could not be read, so its prior value is kept in state:\n"+errors.Join(d.Warnings...).Error())
 	}
 	return d, nil
 }
+
+// importedKey is the private-state key ImportState sets and the Read that
+// follows an import clears: it tells that Read to fetch what an import
+// cannot know to ask for (access control, see readDetails). Private state
+// says so explicitly. Guessing an import from the state's shape (only the
+// two IDs set) would also catch the partial state a failed create records,
+// and would break silently whenever ImportState or Create change what they
+// record.
+const importedKey = "imported"
 
 // begin bounds ctx by the operation's timeout and takes the instance lock
 // (the API runs one job per instance at a time). release undoes both.
@@ -171,7 +184,10 @@ func (r *proxyInstanceResource) Read(ctx context.Context, req resource.ReadReque
 	ctx, cancel := context.WithTimeout(ctx, readTimeout)
 	defer cancel()
 	instanceID, proxyID := state.InstanceID.ValueString(), state.ID.ValueString()
-	details, err := readDetails(ctx, c, &state, proxyID, true, &resp.Diagnostics)
+	flag, d := req.Private.GetKey(ctx, importedKey)
+	resp.Diagnostics.Append(d...)
+	imported := len(flag) > 0
+	details, err := readDetails(ctx, c, &state, proxyID, true, imported, &resp.Diagnostics)
 	if taurusdb.IsNotFound(err) {
 		resp.Diagnostics.AddWarning("TaurusDB proxy no longer exists",
 			fmt.Sprintf("Proxy %s on instance %s was not found (or is DELETED); removing it from state. The next apply creates it again if it is still configured.", proxyID, instanceID))
@@ -188,6 +204,10 @@ func (r *proxyInstanceResource) Read(ctx context.Context, req resource.ReadReque
 	resp.Diagnostics.Append(state.fromAPI(ctx, details, listOrNil[weightModel](ctx, state.NodesReadWeight, &resp.Diagnostics))...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	resp.Diagnostics.Append(resp.Identity.Set(ctx, identityModel{InstanceID: state.InstanceID, ID: state.ID})...)
+	if imported {
+		// Done: from now on state says what to read.
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, nil)...)
+	}
 }
 
 func (r *proxyInstanceResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -230,7 +250,7 @@ func (r *proxyInstanceResource) Update(ctx context.Context, req resource.UpdateR
 		readCtx, cancelRead = context.WithTimeout(context.WithoutCancel(ctx), detachedRead)
 		defer cancelRead()
 	}
-	details, rerr := readDetails(readCtx, c, &plan, proxyID, false, &resp.Diagnostics)
+	details, rerr := readDetails(readCtx, c, &plan, proxyID, false, false, &resp.Diagnostics)
 	summary := fmt.Sprintf("updating TaurusDB proxy (%s)", proxyID)
 	if err != nil {
 		resp.Diagnostics.AddError(summary, opDetail(instanceID, proxyID, stepJob(err), err,
@@ -283,4 +303,5 @@ func (r *proxyInstanceResource) ImportState(ctx context.Context, req resource.Im
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("instance_id"), instanceID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), proxyID)...)
 	resp.Diagnostics.Append(resp.Identity.Set(ctx, identityModel{InstanceID: types.StringValue(instanceID), ID: types.StringValue(proxyID)})...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, []byte("true"))...)
 }

@@ -104,8 +104,8 @@ func settingsAttributes() map[string]schema.Attribute {
 		"access_control": schema.SingleNestedAttribute{
 			Optional: true,
 			Computed: true,
-			MarkdownDescription: "Which client addresses may connect. Unset, the proxy's access control is left as it is (and reported). " +
-				"Changed in place.",
+			MarkdownDescription: "Which client addresses may connect. Changed in place. It is read (a call of its own) only when configured, " +
+				"and on import so that the imported state is complete. Unset on a proxy created here, it is left as it is, never read, and null.",
 			PlanModifiers: []planmodifier.Object{objectplanmodifier.UseStateForUnknown()},
 			Attributes: map[string]schema.Attribute{
 				"enabled": schema.BoolAttribute{
@@ -122,15 +122,15 @@ func settingsAttributes() map[string]schema.Attribute {
 				"ip_list": schema.ListNestedAttribute{
 					Optional:            true,
 					Computed:            true,
-					MarkdownDescription: "Up to 300 addresses or CIDR blocks. Unset, the list is left as it is.",
+					MarkdownDescription: "Up to 300 IPv4 addresses or CIDR blocks. Unset, the list is left as it is.",
 					Validators:          []validator.List{listvalidator.SizeAtMost(300)},
 					PlanModifiers:       []planmodifier.List{listplanmodifier.UseStateForUnknown()},
 					NestedObject: schema.NestedAttributeObject{
 						Attributes: map[string]schema.Attribute{
 							"ip": schema.StringAttribute{
 								Required:            true,
-								MarkdownDescription: "An IP address or CIDR block.",
-								Validators:          []validator.String{stringvalidator.LengthBetween(1, 64)},
+								MarkdownDescription: "An IPv4 address, such as `10.0.0.1`, or an IPv4 CIDR block, such as `192.168.0.0/24`; checked at plan time.",
+								Validators:          []validator.String{accessRuleIPValidator()},
 							},
 							"description": schema.StringAttribute{
 								Optional:            true,
@@ -147,8 +147,9 @@ func settingsAttributes() map[string]schema.Attribute {
 		"parameters": schema.ListNestedAttribute{
 			Optional: true,
 			MarkdownDescription: "Proxy parameters to set, by name. Only the parameters named here are read back and compared: " +
-				"the others keep the proxy's values and never show a diff. Removing an entry leaves that parameter as it is. Changed in place.",
-			Validators: []validator.List{listvalidator.SizeAtLeast(1)},
+				"the others keep the proxy's values and never show a diff. Removing an entry leaves that parameter as it is. Changed in place. " +
+				"Each name may be listed once.",
+			Validators: []validator.List{listvalidator.SizeAtLeast(1), uniqueParameterNames{}},
 			NestedObject: schema.NestedAttributeObject{
 				Attributes: map[string]schema.Attribute{
 					"name": schema.StringAttribute{

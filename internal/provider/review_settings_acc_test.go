@@ -192,3 +192,30 @@ func TestAccProxyInstance_accessListWithoutTypeOnCreate(t *testing.T) {
 		}},
 	})
 }
+
+// The same parameter named twice in parameters is a plan-time error that
+// names it: the update would send both values and which one the proxy keeps
+// is not said, and the read back could match only one of them.
+func TestAccProxyInstance_duplicateParameterRefusedAtPlan(t *testing.T) {
+	env := newAccEnv(t, emulator.Config{})
+	inst := env.instance(0)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{{
+			Config: env.providerHCL() + proxyHCL("p", inst, testFlavor, 2, `
+  parameters = [
+    { name = "connectionIdleTimeout", value = "600" },
+    { name = "multiStatementType", value = "Loose" },
+    { name = "connectionIdleTimeout", value = "900" },
+  ]
+`),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`(?s)Duplicate parameter.*"connectionIdleTimeout"\s+is\s+listed\s+at\s+positions\s+0\s+and\s+2`),
+		}},
+	})
+	for _, r := range env.emu.Requests() {
+		if r.Method != http.MethodGet {
+			t.Errorf("a plan that fails validation sent %s %s", r.Method, r.Path)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/netip"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -121,5 +122,85 @@ func (uniqueWeightIDs) ValidateList(ctx context.Context, req validator.ListReque
 			continue
 		}
 		seen[id] = i
+	}
+}
+
+// uniqueParameterNames rejects a parameters list that names a parameter
+// twice: the update would send both values, the API does not say which one
+// it keeps, and the read back can match only one of them, so every plan
+// would show a change.
+type uniqueParameterNames struct{}
+
+func (uniqueParameterNames) Description(context.Context) string {
+	return "each parameter may be listed once"
+}
+
+func (v uniqueParameterNames) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (uniqueParameterNames) ValidateList(ctx context.Context, req validator.ListRequest, resp *validator.ListResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	var ps []parameterModel
+	if d := req.ConfigValue.ElementsAs(ctx, &ps, true); d.HasError() {
+		return
+	}
+	seen := map[string]int{}
+	for i, p := range ps {
+		if p.Name.IsUnknown() || p.Name.IsNull() {
+			continue
+		}
+		name := p.Name.ValueString()
+		if first, dup := seen[name]; dup {
+			resp.Diagnostics.AddAttributeError(req.Path.AtListIndex(i).AtName("name"), "Duplicate parameter in parameters",
+				fmt.Sprintf("Parameter %q is listed at positions %d and %d; give each parameter one value.", name, first, i))
+			continue
+		}
+		seen[name] = i
+	}
+}
+
+// isIPv4 says whether s is an IPv4 address in dotted decimal, written the
+// usual way: no leading zeros (which some parsers read as octal), no
+// IPv4-mapped IPv6 form, no surrounding spaces.
+func isIPv4(s string) bool {
+	a, err := netip.ParseAddr(s)
+	return err == nil && a.Is4()
+}
+
+// isIPv4CIDR says whether s is an IPv4 CIDR block (prefix 0 to 32). Host
+// bits may be set, as in 192.168.0.1/24: the API takes the block.
+func isIPv4CIDR(s string) bool {
+	p, err := netip.ParsePrefix(s)
+	return err == nil && p.Addr().Is4()
+}
+
+func accessRuleIPValidator() validator.String {
+	return accessRuleIP{}
+}
+
+// accessRuleIP checks an access-list entry at plan time: the API refuses
+// anything but an address or a CIDR block, and would do so only once the
+// proxy exists (mid-create, leaving it tainted). IPv4 only, as issue 17
+// asks: whether the API takes IPv6 entries is not documented, and allowing
+// them later breaks no configuration, while refusing them later would.
+type accessRuleIP struct{}
+
+func (accessRuleIP) Description(context.Context) string {
+	return "must be an IPv4 address, such as 10.0.0.1, or an IPv4 CIDR block, such as 192.168.0.0/24"
+}
+
+func (v accessRuleIP) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v accessRuleIP) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	s := req.ConfigValue.ValueString()
+	if !isIPv4(s) && !isIPv4CIDR(s) {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid access-control address",
+			fmt.Sprintf("%q is not an IPv4 address or an IPv4 CIDR block: each ip %s.", s, v.Description(ctx)))
 	}
 }

@@ -128,26 +128,7 @@ func (c *Client) settingSteps(instanceID, proxyID string, ch ProxyChanges) []upd
 				return accessControlMatches(cur, ac), nil
 			},
 			send: func(ctx context.Context, _ *ProxyEntry) (string, error) {
-				// The list first: switching on with an old list would
-				// apply the wrong rules for a moment.
-				if ac.Rules != nil || ac.Type != "" {
-					// The call needs both: an unconfigured one keeps what
-					// the proxy has (white when it has none yet).
-					listType, rules := ac.Type, ac.Rules
-					if listType == "" {
-						listType = cur.Type
-					}
-					if listType == "" {
-						listType = "white"
-					}
-					if rules == nil {
-						rules = cur.Rules()
-					}
-					if err := c.SetAccessList(ctx, instanceID, proxyID, listType, rules); err != nil {
-						return "", refused("access_control", err)
-					}
-				}
-				return "", refused("access_control", c.SwitchAccessControl(ctx, instanceID, proxyID, ac.Enabled))
+				return "", refused("access_control", c.applyAccessControl(ctx, instanceID, proxyID, cur, ac))
 			},
 		})
 	}
@@ -185,6 +166,61 @@ func (c *Client) settingSteps(instanceID, proxyID string, ch ProxyChanges) []upd
 	return steps
 }
 
+// applyAccessControl makes the proxy's access control (cur, as just read)
+// what ac asks for, with up to two calls that each act at once: the switch
+// and the list (type and rules together). Their order is chosen so that no
+// moment, and no failure of the second call, has the proxy enforce rules
+// that neither the old nor the new configuration enforces. Off enforces
+// nothing; on enforces its list.
+//
+//   - Target OFF: switch off first, then the list. Between the calls the
+//     proxy is off, as wanted, whatever list it still holds; if the list
+//     call fails it stays off with the old list, which enforces nothing
+//     until the next apply replaces it. The list first would enforce the
+//     new list while still on (ON with an empty blacklist to OFF with a
+//     whitelist locks out everyone but the whitelist), and a failed switch
+//     would leave it so.
+//   - Target ON, currently OFF: the list first, while nothing is enforced,
+//     then switch on. If the switch fails the proxy stays off, as before.
+//     The switch first would enforce the old list, which nobody asked to be
+//     on.
+//   - Target ON, currently ON: only the list changes, in one call that
+//     replaces it at once: old rules, then new ones, nothing in between.
+//     Switching off around it would open the proxy to everyone meanwhile.
+//   - List not configured or unchanged: only the switch is sent, if needed.
+//
+// A switch already in the wanted position is not sent: a call not made
+// cannot fail half-way.
+func (c *Client) applyAccessControl(ctx context.Context, instanceID, proxyID string, cur *AccessControl, ac *AccessControlChange) error {
+	switchNeeded := cur.Enabled == nil || *cur.Enabled != ac.Enabled
+	if !ac.Enabled && switchNeeded {
+		if err := c.SwitchAccessControl(ctx, instanceID, proxyID, false); err != nil {
+			return err
+		}
+	}
+	if !accessListMatches(cur, ac) {
+		// The call needs both: an unconfigured one keeps what the proxy
+		// has (white when it has none yet).
+		listType, rules := ac.Type, ac.Rules
+		if listType == "" {
+			listType = cur.Type
+		}
+		if listType == "" {
+			listType = "white"
+		}
+		if rules == nil {
+			rules = cur.Rules()
+		}
+		if err := c.SetAccessList(ctx, instanceID, proxyID, listType, rules); err != nil {
+			return err
+		}
+	}
+	if ac.Enabled && switchNeeded {
+		return c.SwitchAccessControl(ctx, instanceID, proxyID, true)
+	}
+	return nil
+}
+
 // TransactionSplit reads transaction_split as ON or OFF. The SDK documents
 // ON/OFF; the provider users migrate from also reads "true" as ON, so both
 // spellings are taken.
@@ -206,9 +242,12 @@ func SSLEnabled(e *ProxyEntry) (on, ok bool) {
 }
 
 func accessControlMatches(cur *AccessControl, want *AccessControlChange) bool {
-	if cur.Enabled == nil || *cur.Enabled != want.Enabled {
-		return false
-	}
+	return cur.Enabled != nil && *cur.Enabled == want.Enabled && accessListMatches(cur, want)
+}
+
+// accessListMatches says whether the proxy's list already is the one
+// wanted; an unconfigured type or list matches whatever the proxy has.
+func accessListMatches(cur *AccessControl, want *AccessControlChange) bool {
 	if want.Type != "" && cur.Type != want.Type {
 		return false
 	}
