@@ -293,3 +293,118 @@ func TestAccProxyEIP_addressValidatedAtPlan(t *testing.T) {
 		t.Errorf("%d API calls for configurations refused at plan time", n)
 	}
 }
+
+// testAccProxyEIPConfig_shortTimeouts binds testEIP with create and delete
+// timeouts of 3 s, which a hung job outlasts.
+func testAccProxyEIPConfig_shortTimeouts(env *accEnv, inst, proxy string) string {
+	return env.providerHCL() + fmt.Sprintf(`
+resource "taurusdb_proxy_eip_association" "e" {
+  instance_id  = %q
+  proxy_id     = %q
+  public_ip    = %q
+  public_ip_id = %q
+  timeouts = {
+    create = "3s"
+    delete = "3s"
+  }
+}
+`, inst, proxy, testEIP, testEIPID)
+}
+
+// A bind whose job outlasts timeouts.create (issue 17, item 3) is recorded
+// as soon as the API accepts it: the apply fails, but the association is
+// in state (tainted), so nothing is left bound that Terraform does not
+// know. While the job runs, a refresh keeps it (the address may still
+// land) and a destroy waits for the job instead of finding nothing to
+// unbind; once the job has completed, removing the block unbinds the
+// address the job bound.
+func TestAccProxyEIP_bindOutlastingTimeoutIsRecordedThenUnbound(t *testing.T) {
+	env := newAccEnv(t, emulator.Config{})
+	inst := env.instance(0)
+	proxy := env.seedProxy(inst, emulator.ProxyView{Name: "eip-slow-bind"})
+	env.emu.Inject(emulator.Fault{Method: http.MethodPut, PathSuffix: "/bind", Kind: emulator.FaultJobHangs, Times: 1})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		CheckDestroy:             env.checkNoEIP(inst, proxy),
+		Steps: []resource.TestStep{
+			{
+				Config: testAccProxyEIPConfig_shortTimeouts(env, inst, proxy),
+				ExpectError: regexp.MustCompile(`(?s)binding elastic public IP ` + regexp.QuoteMeta(testEIP) + `.*Proxy: ` + proxy +
+					`.*Instance: ` + inst + `.*Job: ` + reJobID + `.*` + phrase("timed out (last status: Running") + `.*` + phrase("kept in state as tainted")),
+			},
+			{
+				// The job still runs and the list shows no address yet:
+				// the refresh keeps the association, and the plan replaces
+				// it (it is tainted) rather than creating a second one.
+				Config:             testAccProxyEIPConfig_shortTimeouts(env, inst, proxy),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(eipResource, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+			},
+			{
+				// Removing the block while the job still runs: the destroy
+				// waits for it (timeouts.delete, 3 s, as recorded), sends no
+				// unbind for an address not bound yet, and keeps the
+				// association in state.
+				Config: env.providerHCL(),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(eipResource, plancheck.ResourceActionDestroy),
+				}},
+				ExpectError: regexp.MustCompile(`(?s)unbinding elastic public IP ` + regexp.QuoteMeta(testEIP) + `.*Proxy: ` + proxy +
+					`.*Job: ` + reJobID + `.*` + phrase("bind job") + `.*` + phrase("still running")),
+			},
+			{
+				// The job completes and binds the address; the destroy
+				// now unbinds it.
+				PreConfig: func() {
+					if err := finishHungJob(env); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: env.providerHCL(),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(eipResource, plancheck.ResourceActionDestroy),
+				}},
+				Check: env.checkNoEIP(inst, proxy),
+			},
+		},
+	})
+	got := env.bindBodies()
+	want := []map[string]string{
+		{"public_ip": testEIP, "public_ip_id": testEIPID, "bind": "true"},
+		{"public_ip": testEIP, "bind": "false"},
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("bind calls %v, want one bind and, after its job, one unbind", got)
+	}
+}
+
+// A bind job that fails bound nothing: the association recorded when the
+// API accepted the bind leaves state again, the error carries the job's
+// fail_reason, and the next apply binds the address.
+func TestAccProxyEIP_failedBindJobLeavesNothingInState(t *testing.T) {
+	env := newAccEnv(t, emulator.Config{})
+	inst := env.instance(0)
+	proxy := env.seedProxy(inst, emulator.ProxyView{Name: "eip-failed-bind"})
+	env.emu.Inject(emulator.Fault{Method: http.MethodPut, PathSuffix: "/bind", Kind: emulator.FaultJobFails, Times: 1, FailReason: "eip quota exhausted"})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		CheckDestroy:             env.checkNoEIP(inst, proxy),
+		Steps: []resource.TestStep{
+			{
+				Config: testAccProxyEIPConfig_bound(env, inst, proxy, testEIP, testEIPID),
+				ExpectError: regexp.MustCompile(`(?s)binding elastic public IP ` + regexp.QuoteMeta(testEIP) + `.*Job: ` + reJobID +
+					`.*Fail reason: ` + phrase("eip quota exhausted") + `.*` + phrase("Fix the cause given by fail_reason")),
+			},
+			{
+				Config: testAccProxyEIPConfig_bound(env, inst, proxy, testEIP, testEIPID),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(eipResource, plancheck.ResourceActionCreate),
+				}},
+				Check: env.checkProxy(inst, proxy, eipBound(testEIP, testEIPID)),
+			},
+		},
+	})
+}

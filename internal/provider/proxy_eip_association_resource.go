@@ -2,11 +2,13 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
@@ -66,7 +68,10 @@ func (r *proxyEIPAssociationResource) Schema(ctx context.Context, _ resource.Sch
 			"`bind = \"true\"`, waits for the job and then for the proxy list to show the address as the proxy's `eip`; destroying it unbinds the address " +
 			"the same way (`bind = \"false\"`) and waits for `eip` to be empty. A proxy has at most one EIP. " +
 			"The address is read back from the proxy list: one changed outside Terraform shows as a replacement on the next plan, " +
-			"and one unbound outside Terraform removes the association from state (with a warning), so the next apply binds it again.",
+			"and one unbound outside Terraform removes the association from state (with a warning), so the next apply binds it again. " +
+			"A bind whose job outlasts `timeouts.create` is kept in state as tainted from the moment the API accepts it: " +
+			"refreshes keep it while the job runs, the next apply waits for the job, unbinds and binds again, " +
+			"and destroying it (or removing the block) waits for the job and unbinds the address it bound.",
 		Attributes: withAttributes(proxyRefAttributes(
 			"`<instance_id>/<proxy_id>`, the import ID.",
 			"ID of the TaurusDB instance. Changing it moves the binding.",
@@ -92,7 +97,8 @@ func (r *proxyEIPAssociationResource) Schema(ctx context.Context, _ resource.Sch
 				Create:            true,
 				Delete:            true,
 				CreateDescription: "How long to wait for the bind job and for the proxy list to show the address (default `10m`).",
-				DeleteDescription: "How long to wait for the unbind job and for the proxy list to show no address (default `10m`).",
+				DeleteDescription: "How long to wait for the unbind job and for the proxy list to show no address (default `10m`), " +
+					"including, for a bind that outlasted `timeouts.create`, the wait for that bind's job.",
 			}),
 		}),
 	}
@@ -140,28 +146,104 @@ func (r *proxyEIPAssociationResource) Create(ctx context.Context, req resource.C
 	summary := fmt.Sprintf("binding elastic public IP %s to TaurusDB proxy (%s)", ip, proxyID)
 	ctx, release, err := begin(ctx, c, instanceID, timeout)
 	if err != nil {
-		resp.Diagnostics.AddError(summary, opDetail(instanceID, proxyID, "", err, bindNextStep(err, instanceID, proxyID)))
+		resp.Diagnostics.AddError(summary, opDetail(instanceID, proxyID, "", err, bindNextStep(err, instanceID, proxyID, false)))
 		return
 	}
 	defer release()
-	jobID, err := c.BindEIPAndWait(ctx, instanceID, proxyID, ip, plan.PublicIPID.ValueString())
+	plan.ID = types.StringValue(instanceID + "/" + proxyID)
+	identity := eipIdentityModel{InstanceID: plan.InstanceID, ProxyID: plan.ProxyID}
+	recorded := false
+	accepted := func(jobID string) {
+		// Record the association as soon as the API has accepted the
+		// bind: the job may bind the address even if this wait ends first
+		// (timeouts.create, Ctrl-C), and an address bound with nothing in
+		// state would never be unbound. After an error Terraform keeps it
+		// as tainted; the job ID lets Read and Delete see the bind through.
+		recorded = true
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		resp.Diagnostics.Append(resp.Identity.Set(ctx, identity)...)
+		resp.Diagnostics.Append(setPendingBind(ctx, resp.Private, jobID)...)
+	}
+	jobID, err := c.BindEIPAndWait(ctx, instanceID, proxyID, ip, plan.PublicIPID.ValueString(), accepted)
 	if err != nil {
-		resp.Diagnostics.AddError(summary, opDetail(instanceID, proxyID, jobID, err, bindNextStep(err, instanceID, proxyID)))
+		var failed *taurusdb.JobFailedError
+		if recorded && errors.As(err, &failed) {
+			// The API rolled the bind back: there is nothing to track.
+			recorded = false
+			resp.State.RemoveResource(ctx)
+		}
+		resp.Diagnostics.AddError(summary, opDetail(instanceID, proxyID, jobID, err, bindNextStep(err, instanceID, proxyID, recorded)))
 		return
 	}
-	plan.ID = types.StringValue(instanceID + "/" + proxyID)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(resp.Identity.Set(ctx, eipIdentityModel{InstanceID: plan.InstanceID, ProxyID: plan.ProxyID})...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, identity)...)
+	resp.Diagnostics.Append(setPendingBind(ctx, resp.Private, "")...)
 }
 
-func bindNextStep(err error, instanceID, proxyID string) string {
+// bindNextStep says what to do after a failed bind. recorded is true when
+// the association is in state (tainted) because the API accepted the bind.
+func bindNextStep(err error, instanceID, proxyID string, recorded bool) string {
 	var conflict *taurusdb.EIPConflictError
 	if errors.As(err, &conflict) {
 		return fmt.Sprintf("Nothing was sent. To manage the address that is bound, import it (ID %s/%s) with public_ip = %q; "+
 			"to bind another one, unbind %s first.", instanceID, proxyID, conflict.Bound, conflict.Bound)
 	}
+	if recorded {
+		return "The API accepted the bind, and its job may still bind the address: the association is kept in state as tainted, " +
+			"so Terraform can undo it. The next terraform apply waits for that job, unbinds the address and binds it again; " +
+			"removing the resource from the configuration (or terraform destroy) waits for the job and unbinds it. " +
+			"To keep the binding as it is instead, run terraform untaint on this resource once the proxy shows the address. " +
+			"Raise timeouts.create if binds take longer."
+	}
 	return dayNextStep(err, instanceID, proxyID, "the bind", "timeouts.create",
 		"run terraform apply again: it reads the proxy first and sends no second bind once the address shows.")
+}
+
+// pendingBindKey is the private state of an association recorded before
+// its bind job had ended: that job's ID. Create removes it once the proxy
+// shows the address, Read once the list does.
+const pendingBindKey = "pending_bind"
+
+type pendingBind struct {
+	JobID string `json:"job_id"`
+}
+
+// privateState is the resource private state of the framework's requests
+// and responses, whose type is internal to the framework.
+type privateState interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}
+
+// setPendingBind records jobID as the bind still to be seen through; ""
+// removes the record.
+func setPendingBind(ctx context.Context, p privateState, jobID string) diag.Diagnostics {
+	if jobID == "" {
+		return p.SetKey(ctx, pendingBindKey, nil)
+	}
+	b, err := json.Marshal(pendingBind{JobID: jobID})
+	if err != nil {
+		var diags diag.Diagnostics
+		diags.AddError("recording the bind job", err.Error())
+		return diags
+	}
+	return p.SetKey(ctx, pendingBindKey, b)
+}
+
+// pendingBindJob is the recorded bind job, or "".
+func pendingBindJob(ctx context.Context, p privateState, diags *diag.Diagnostics) string {
+	b, d := p.GetKey(ctx, pendingBindKey)
+	diags.Append(d...)
+	if len(b) == 0 {
+		return ""
+	}
+	var pb pendingBind
+	if err := json.Unmarshal(b, &pb); err != nil {
+		diags.AddError("reading the recorded bind job", fmt.Sprintf("The private state of this association holds %q, which is not a recorded bind job: %v. "+
+			"This is a bug in the provider; please report it.", b, err))
+		return ""
+	}
+	return pb.JobID
 }
 
 // Read takes the address from the proxy list: drift shows as a new
@@ -181,7 +263,46 @@ func (r *proxyEIPAssociationResource) Read(ctx context.Context, req resource.Rea
 	defer cancel()
 	instanceID, proxyID := state.InstanceID.ValueString(), state.ProxyID.ValueString()
 	identity := eipIdentityModel{InstanceID: state.InstanceID, ProxyID: state.ProxyID}
+	bindJob := pendingBindJob(ctx, req.Private, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	e, err := c.ReadProxy(ctx, instanceID, proxyID)
+	if err == nil && e.Proxy.EIP == "" && bindJob != "" {
+		// A bind recorded before its job ended (an apply cut short by
+		// timeouts.create) may bind the address after this refresh.
+		// Dropping the association now would leave that address bound
+		// with nothing in state to unbind it, and a configuration without
+		// the block would never unbind it. So while the job may still
+		// land (it runs, or the task center does not answer for it yet)
+		// the association stays in state as it is: it is tainted, so the
+		// next apply replaces it and a destroy waits for the job first.
+		// Only a job known to have ended decides: Failed bound nothing, so
+		// the association goes (and the next apply binds again);
+		// Completed bound the address, so its absence now is an unbind
+		// outside Terraform, handled as below.
+		landing, job, jerr := c.BindMayStillLand(ctx, bindJob)
+		switch {
+		case jerr != nil:
+			resp.Diagnostics.AddError(fmt.Sprintf("reading TaurusDB proxy (%s)", proxyID),
+				opDetail(instanceID, proxyID, bindJob, jerr, "The state is unchanged; run the command again."))
+			return
+		case landing:
+			resp.Diagnostics.AddWarning("Elastic public IP bind still running",
+				fmt.Sprintf("The bind of %s to proxy %s on instance %s (job %s), accepted by an earlier apply, has not ended, and the proxy shows no address yet. "+
+					"The association stays in state so that the address is unbound if it is no longer wanted; the next apply or destroy waits for the job.",
+					state.PublicIP.ValueString(), proxyID, instanceID, bindJob))
+			resp.Diagnostics.Append(resp.Identity.Set(ctx, identity)...)
+			return
+		case job.Status == taurusdb.JobFailed:
+			resp.Diagnostics.AddWarning("Elastic public IP bind failed",
+				fmt.Sprintf("The bind of %s to proxy %s on instance %s (job %s) failed: %s. Nothing was bound; removing the association from state. "+
+					"The next apply binds the configured address again.", state.PublicIP.ValueString(), proxyID, instanceID, bindJob, job.FailReason))
+			resp.Diagnostics.Append(resp.Identity.Set(ctx, identity)...)
+			resp.State.RemoveResource(ctx)
+			return
+		}
+	}
 	switch {
 	case taurusdb.IsNotFound(err):
 		resp.Diagnostics.AddWarning("TaurusDB proxy no longer exists",
@@ -198,6 +319,10 @@ func (r *proxyEIPAssociationResource) Read(ctx context.Context, req resource.Rea
 			fmt.Sprintf("Proxy %s on instance %s has no elastic public IP bound (%s was unbound outside Terraform); removing the association from state. "+
 				"The next apply binds the configured address again.", proxyID, instanceID, ip))
 	default:
+		if bindJob != "" && e.Proxy.EIP == state.PublicIP.ValueString() {
+			// The recorded bind has landed: nothing left to see through.
+			resp.Diagnostics.Append(setPendingBind(ctx, resp.Private, "")...)
+		}
 		state.ID = types.StringValue(instanceID + "/" + proxyID)
 		state.PublicIP = types.StringValue(e.Proxy.EIP)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
@@ -244,7 +369,20 @@ func (r *proxyEIPAssociationResource) Delete(ctx context.Context, req resource.D
 		return
 	}
 	defer release()
-	out, err := c.UnbindEIPAndWait(ctx, instanceID, proxyID, ip)
+	// A bind recorded before its job ended (see Create) is waited for
+	// before anything is decided.
+	bindJob := pendingBindJob(ctx, req.Private, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	out, err := c.UnbindEIPAndWait(ctx, instanceID, proxyID, ip, bindJob)
+	var running *taurusdb.BindRunningError
+	if errors.As(err, &running) {
+		resp.Diagnostics.AddError(summary, opDetail(instanceID, proxyID, running.JobID, err,
+			"The bind job that an earlier apply recorded has not ended within timeouts.delete; unbinding before it ends could not undo what it binds. "+
+				"Once the job has ended, "+again))
+		return
+	}
 	if err != nil {
 		resp.Diagnostics.AddError(summary, opDetail(instanceID, proxyID, out.JobID, err, dayNextStep(err, instanceID, proxyID, "the unbind", "timeouts.delete", again)))
 		return

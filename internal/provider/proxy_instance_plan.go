@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -37,11 +36,22 @@ func (r *proxyInstanceResource) ValidateConfig(ctx context.Context, req resource
 
 // ModifyPlan keeps computed values that the planned change cannot affect, so
 // a plan shows "known after apply" only where something will really change:
-// nodes when node_num changes, vcpus and ram when the flavor does, status
-// when anything does. Terraform proposes a changed nodes_read_weight when it
-// is not configured (an Optional+Computed nested list), and the framework
-// then marks every computed attribute unknown; without this, an unchanged
-// configuration would show a perpetual in-place update.
+// nodes when node_num changes, vcpus and ram when the flavor does. Terraform
+// proposes a changed nodes_read_weight when it is not configured (an
+// Optional+Computed nested list), and the framework then marks every
+// computed attribute unknown; without this, an unchanged configuration
+// would show a perpetual in-place update.
+//
+// The facts in sharedFacts are the exception: the provider's other
+// resources change them (an EIP association binds and unbinds eip, an
+// upgrade changes the kernel and what it supports, any of them and a
+// restart change status and updated_at), and Terraform may apply those
+// before this proxy's in-place update in the same run: an association's
+// destroy runs before the update of the proxy it names, and an upgrade
+// the proxy depends on runs first. Update reads them back afterwards, so
+// a plan that promised the prior values would end in "Provider produced
+// inconsistent result after apply". They are unknown whenever the proxy
+// is updated at all, and keep their prior values only when it is not.
 func (r *proxyInstanceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
 		return
@@ -70,30 +80,36 @@ func (r *proxyInstanceResource) ModifyPlan(ctx context.Context, req resource.Mod
 	if plan.DNSNamePrefix.Equal(state.DNSNamePrefix) {
 		plan.DNSName = state.DNSName
 	}
-	if settingsSame(&plan, &state) {
-		// Nothing the API would change: status and updated_at stay.
-		plan.Status, plan.UpdatedAt = state.Status, state.UpdatedAt
+	// Compare with the prior values in place: the framework has marked
+	// them unknown whenever Terraform proposed any change, even one the
+	// lines above undid.
+	planStrs, planBools := sharedFacts(&plan)
+	stateStrs, stateBools := sharedFacts(&state)
+	for i := range planStrs {
+		*planStrs[i] = *stateStrs[i]
+	}
+	for i := range planBools {
+		*planBools[i] = *stateBools[i]
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || resp.Plan.Raw.Equal(req.State.Raw) {
+		// No update: Terraform applies nothing to this proxy, so the prior
+		// values cannot be contradicted by it.
+		return
+	}
+	for _, v := range planStrs {
+		*v = types.StringUnknown()
+	}
+	for _, v := range planBools {
+		*v = types.BoolUnknown()
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
 
-// settingsSame says whether plan asks for no change to anything the user
-// sets.
-func settingsSame(plan, state *proxyInstanceModel) bool {
-	pairs := [][2]attr.Value{
-		{plan.InstanceID, state.InstanceID}, {plan.Flavor, state.Flavor}, {plan.NodeNum, state.NodeNum},
-		{plan.Name, state.Name}, {plan.Port, state.Port}, {plan.NodesReadWeight, state.NodesReadWeight},
-		{plan.ProxyMode, state.ProxyMode}, {plan.SubnetID, state.SubnetID}, {plan.RouteMode, state.RouteMode},
-		{plan.TransactionSplit, state.TransactionSplit}, {plan.ConsistenceMode, state.ConsistenceMode},
-		{plan.ConnectionPoolType, state.ConnectionPoolType}, {plan.SSL, state.SSL},
-		{plan.NewNodeAutoAdd, state.NewNodeAutoAdd}, {plan.NewNodeWeight, state.NewNodeWeight},
-		{plan.AccessControl, state.AccessControl}, {plan.Parameters, state.Parameters},
-		{plan.DNSNamePrefix, state.DNSNamePrefix},
-	}
-	for _, p := range pairs {
-		if !p[0].Equal(p[1]) {
-			return false
-		}
-	}
-	return true
+// sharedFacts are the computed attributes of m that the provider's other
+// resources change (see ModifyPlan). Their descriptions say they are known
+// only after apply when the proxy changes.
+func sharedFacts(m *proxyInstanceModel) ([]*types.String, []*types.Bool) {
+	return []*types.String{&m.EIP, &m.CurrentVersion, &m.Status, &m.UpdatedAt},
+		[]*types.Bool{&m.CanUpgrade, &m.SwitchConnectionPoolTypeEnabled, &m.BalanceRouteModeEnabled}
 }

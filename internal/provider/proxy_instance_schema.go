@@ -137,10 +137,8 @@ func proxyInstanceSchema(ctx context.Context) schema.Schema {
 				MarkdownDescription: "Private address of the proxy.",
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
-			"status": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "Proxy status reported by the API, such as `ACTIVE`.",
-			},
+			"status": sharedString("Proxy status reported by the API, such as `ACTIVE`.",
+				"`taurusdb_proxy_eip_association`, `taurusdb_proxy_upgrade`, `taurusdb_proxy_restart`"),
 			"vcpus": schema.StringAttribute{
 				Computed:            true,
 				MarkdownDescription: "vCPUs per proxy node.",

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
@@ -9,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectplanmodifier"
@@ -66,16 +66,23 @@ func optionalSetting(desc string, values ...string) schema.StringAttribute {
 	}
 }
 
-func computedString(desc string, keep bool) schema.StringAttribute {
-	a := schema.StringAttribute{Computed: true, MarkdownDescription: desc}
-	if keep {
-		a.PlanModifiers = []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
-	}
-	return a
+// keptString is a computed string nothing but the proxy's creation sets.
+func keptString(desc string) schema.StringAttribute {
+	return schema.StringAttribute{Computed: true, MarkdownDescription: desc,
+		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}}
 }
 
-func computedBool(desc string) schema.BoolAttribute {
-	return schema.BoolAttribute{Computed: true, MarkdownDescription: desc, PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()}}
+// changedByOthers says, in an attribute's description, why a fact that
+// sharedFacts lists is unknown in the plan of every update; ModifyPlan
+// alone decides its planned value, so it has no plan modifier.
+const changedByOthers = " Known only after apply whenever the proxy itself changes: another resource of this provider (%s) may change it in the same apply."
+
+func sharedString(desc, by string) schema.StringAttribute {
+	return schema.StringAttribute{Computed: true, MarkdownDescription: desc + fmt.Sprintf(changedByOthers, by)}
+}
+
+func sharedBool(desc, by string) schema.BoolAttribute {
+	return schema.BoolAttribute{Computed: true, MarkdownDescription: desc + fmt.Sprintf(changedByOthers, by)}
 }
 
 func settingsAttributes() map[string]schema.Attribute {
@@ -180,13 +187,17 @@ func settingsAttributes() map[string]schema.Attribute {
 			MarkdownDescription: "The proxy's private DNS name, as the proxy list reports it; null when it reports none. " +
 				"The SDK's list model has no field for it, so an API that does not report it leaves this null and `dns_name_prefix` as last applied.",
 		},
-		"current_version":                     computedString("Version of the proxy kernel.", true),
-		"can_upgrade":                         computedBool("Whether a newer proxy kernel is available (see `taurusdb_proxy_upgrade`)."),
-		"created_at":                          computedString("When the proxy was created, as the API reports it.", true),
-		"updated_at":                          computedString("When the proxy was last changed, as the API reports it.", false),
-		"eip":                                 computedString("Elastic public IP bound to the proxy, if any (see `taurusdb_proxy_eip_association`).", true),
-		"switch_connection_pool_type_enabled": computedBool("Whether the proxy's kernel supports the session-level connection pool."),
-		"balance_route_mode_enabled":          computedBool("Whether the proxy's kernel supports the load-balancing route modes `1` and `2`."),
+		"current_version": sharedString("Version of the proxy kernel.", "`taurusdb_proxy_upgrade`"),
+		"can_upgrade":     sharedBool("Whether a newer proxy kernel is available (see `taurusdb_proxy_upgrade`).", "`taurusdb_proxy_upgrade`"),
+		"created_at":      keptString("When the proxy was created, as the API reports it."),
+		"updated_at": sharedString("When the proxy was last changed, as the API reports it.",
+			"`taurusdb_proxy_eip_association`, `taurusdb_proxy_upgrade`, `taurusdb_proxy_restart`"),
+		"eip": sharedString("Elastic public IP bound to the proxy, `\"\"` when none is (see `taurusdb_proxy_eip_association`).",
+			"`taurusdb_proxy_eip_association`"),
+		"switch_connection_pool_type_enabled": sharedBool("Whether the proxy's kernel supports the session-level connection pool.",
+			"`taurusdb_proxy_upgrade`"),
+		"balance_route_mode_enabled": sharedBool("Whether the proxy's kernel supports the load-balancing route modes `1` and `2`.",
+			"`taurusdb_proxy_upgrade`"),
 		"delay_threshold_in_seconds": schema.Int64Attribute{
 			Computed:            true,
 			MarkdownDescription: "Replication delay, in seconds, above which a read replica takes no reads.",

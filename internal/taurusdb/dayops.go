@@ -324,7 +324,13 @@ func (e *EIPConflictError) Error() string {
 // gets an *EIPConflictError. When the call fails, the proxy is read again:
 // an answer lost after the API bound the address is a success. It returns
 // the job ID when one was started.
-func (c *Client) BindEIPAndWait(ctx context.Context, instanceID, proxyID, publicIP, publicIPID string) (string, error) {
+//
+// accepted, when not nil, is called with the job ID as soon as the API has
+// accepted the bind, before the job is waited for: from then on the job
+// may bind the address whatever happens to this wait, so the caller
+// records the binding there, or an apply cut short by its timeout would
+// leave an address bound that nothing knows to unbind.
+func (c *Client) BindEIPAndWait(ctx context.Context, instanceID, proxyID, publicIP, publicIPID string, accepted func(jobID string)) (string, error) {
 	e, err := c.FindProxy(ctx, instanceID, proxyID)
 	if err != nil {
 		return "", fmt.Errorf("reading the proxy before binding %s: %w", publicIP, err)
@@ -346,6 +352,9 @@ func (c *Client) BindEIPAndWait(ctx context.Context, instanceID, proxyID, public
 			}
 		}
 		return jobID, err
+	}
+	if accepted != nil {
+		accepted(jobID)
 	}
 	if _, err := c.WaitJob(ctx, jobID); err != nil {
 		return jobID, err
@@ -370,8 +379,20 @@ type UnbindOutcome struct {
 // address than publicIP keeps it (it is not this binding's) and the
 // outcome names it. When the call fails, the proxy is read again: an
 // answer lost after the API unbound the address is a success.
-func (c *Client) UnbindEIPAndWait(ctx context.Context, instanceID, proxyID, publicIP string) (UnbindOutcome, error) {
+//
+// bindJobID, when not "", is the job of a bind of publicIP that was
+// recorded before it had ended (see BindEIPAndWait's accepted). It is
+// waited for first: deciding "nothing bound" while it runs would let it
+// bind the address afterwards, with the association gone from state. A
+// job that does not end in time gives a *BindRunningError and nothing is
+// unbound.
+func (c *Client) UnbindEIPAndWait(ctx context.Context, instanceID, proxyID, publicIP, bindJobID string) (UnbindOutcome, error) {
 	var out UnbindOutcome
+	if bindJobID != "" {
+		if err := c.settleBind(ctx, instanceID, proxyID, publicIP, bindJobID); err != nil {
+			return out, err
+		}
+	}
 	e, err := c.FindProxy(ctx, instanceID, proxyID)
 	switch {
 	case IsNotFound(err):
@@ -409,6 +430,78 @@ func (c *Client) UnbindEIPAndWait(ctx context.Context, instanceID, proxyID, publ
 		return out, fmt.Errorf("job %s completed, but the proxy list still shows an eip: %w", out.JobID, err)
 	}
 	return out, nil
+}
+
+// BindRunningError is an unbind that did not start because a bind of the
+// same association had not ended: unbinding before it ends could not
+// undo what it binds afterwards.
+type BindRunningError struct {
+	ProxyID, PublicIP, JobID string
+	Err                      error
+}
+
+func (e *BindRunningError) Error() string {
+	return fmt.Sprintf("the bind job %s of %s to proxy %s is still running, so nothing was unbound: %v", e.JobID, e.PublicIP, e.ProxyID, e.Err)
+}
+
+func (e *BindRunningError) Unwrap() error { return e.Err }
+
+// settleBind waits for a recorded bind job to end. A job that failed bound
+// nothing. One the task center no longer knows after the grace window has
+// ended long ago (it keeps a month of jobs). One that completed bound
+// publicIP: the list may show it a little after the job, as
+// BindEIPAndWait expects, so it is watched for that for up to the
+// lost-answer window; the unbind that follows reads the list again and
+// decides.
+func (c *Client) settleBind(ctx context.Context, instanceID, proxyID, publicIP, jobID string) error {
+	fields := map[string]any{"instance_id": instanceID, "proxy_id": proxyID, "public_ip": publicIP, "job_id": jobID}
+	c.log.Info(ctx, "waiting for a recorded bind job to end before unbinding", fields)
+	_, err := c.WaitJob(ctx, jobID)
+	var failed *JobFailedError
+	switch {
+	case errors.As(err, &failed):
+		c.log.Info(ctx, "the recorded bind job failed; it bound nothing", fields)
+		return nil
+	case IsJobNotQueryable(err):
+		c.log.Info(ctx, "the recorded bind job is no longer queryable; it ended long ago", fields)
+		return nil
+	case err != nil:
+		return &BindRunningError{ProxyID: proxyID, PublicIP: publicIP, JobID: jobID, Err: err}
+	}
+	deadline := c.clock.Now().Add(c.cfg.LostAnswerWindow)
+	for {
+		e, err := c.FindProxy(ctx, instanceID, proxyID)
+		if err != nil {
+			// The unbind reads the proxy next and reports what fails
+			// there (a gone proxy needs no unbind).
+			c.log.Debug(ctx, "reading the proxy after the recorded bind job failed; leaving it to the unbind", map[string]any{"proxy_id": proxyID, "error": err.Error()})
+			break
+		}
+		if e.Proxy.EIP != "" || !c.clock.Now().Before(deadline) {
+			break
+		}
+		if err := c.clock.Sleep(ctx, c.cfg.LostAnswerPoll); err != nil {
+			return fmt.Errorf("bind job %s completed; waiting for the proxy list to show %s: %w", jobID, publicIP, err)
+		}
+	}
+	return nil
+}
+
+// BindMayStillLand reports whether a recorded bind job may still bind its
+// address: it is running (or in a status the API does not document), or
+// the task center does not answer for it yet. The job is returned when it
+// was read; a Failed one bound nothing, a Completed one bound the address.
+func (c *Client) BindMayStillLand(ctx context.Context, jobID string) (bool, *Job, error) {
+	j, err := c.GetJob(ctx, jobID)
+	switch {
+	case IsJobNotQueryable(err):
+		return true, nil, nil
+	case err != nil:
+		return false, nil, fmt.Errorf("querying bind job %s: %w", jobID, err)
+	case j == nil:
+		return true, nil, nil
+	}
+	return j.Status != JobCompleted && j.Status != JobFailed, j, nil
 }
 
 // waitEIP polls the proxy list until the proxy's eip is want. A proxy that

@@ -372,7 +372,7 @@ func TestBindEIPAndWait_waitsForListToShowEIP(t *testing.T) {
 		d.jobEnd = clk.Now().Add(2 * time.Second)
 		d.eipAt, d.eipNext = clk.Now().Add(4*time.Second), "203.0.113.10"
 	})
-	jobID, err := c.BindEIPAndWait(t.Context(), instID, proxyID, "203.0.113.10", "3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f")
+	jobID, err := c.BindEIPAndWait(t.Context(), instID, proxyID, "203.0.113.10", "3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f", nil)
 	if err != nil || jobID != "job-1" {
 		t.Fatalf("job %q, error %v", jobID, err)
 	}
@@ -390,10 +390,10 @@ func TestBindEIPAndWait_waitsForListToShowEIP(t *testing.T) {
 func TestBindEIPAndWait_boundAlreadyOrConflict(t *testing.T) {
 	c, api, _ := newDayClient(t)
 	api.set(func(d *dayAPI) { d.proxies[proxyID].eip = "203.0.113.10" })
-	if _, err := c.BindEIPAndWait(t.Context(), instID, proxyID, "203.0.113.10", "3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f"); err != nil {
+	if _, err := c.BindEIPAndWait(t.Context(), instID, proxyID, "203.0.113.10", "3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f", nil); err != nil {
 		t.Fatal(err)
 	}
-	_, err := c.BindEIPAndWait(t.Context(), instID, proxyID, "198.51.100.7", "3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f")
+	_, err := c.BindEIPAndWait(t.Context(), instID, proxyID, "198.51.100.7", "3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f", nil)
 	var ce *EIPConflictError
 	if !errors.As(err, &ce) || ce.Bound != "203.0.113.10" {
 		t.Fatalf("error %v, want an EIPConflictError naming the bound address", err)
@@ -413,7 +413,7 @@ func TestBindEIPAndWait_lostAnswerAfterBindIsSuccess(t *testing.T) {
 			return http.StatusBadRequest, `{"error_code":"DBS.280001","error_msg":"EIP already bound"}`
 		}
 	})
-	if _, err := c.BindEIPAndWait(t.Context(), instID, proxyID, "203.0.113.10", "3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f"); err != nil {
+	if _, err := c.BindEIPAndWait(t.Context(), instID, proxyID, "203.0.113.10", "3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f", nil); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -427,7 +427,7 @@ func TestUnbindEIPAndWait_waitsForListToClear(t *testing.T) {
 		d.jobEnd = clk.Now().Add(time.Second)
 		d.eipAt, d.eipNext = clk.Now().Add(3*time.Second), ""
 	})
-	out, err := c.UnbindEIPAndWait(t.Context(), instID, proxyID, "203.0.113.10")
+	out, err := c.UnbindEIPAndWait(t.Context(), instID, proxyID, "203.0.113.10", "")
 	if err != nil || out.JobID != "job-1" || out.Other != "" {
 		t.Fatalf("outcome %+v, error %v", out, err)
 	}
@@ -444,19 +444,116 @@ func TestUnbindEIPAndWait_waitsForListToClear(t *testing.T) {
 // other address is named and left alone.
 func TestUnbindEIPAndWait_nothingToUnbind(t *testing.T) {
 	c, api, _ := newDayClient(t)
-	if out, err := c.UnbindEIPAndWait(t.Context(), instID, proxyID, "203.0.113.10"); err != nil || out != (UnbindOutcome{}) {
+	if out, err := c.UnbindEIPAndWait(t.Context(), instID, proxyID, "203.0.113.10", ""); err != nil || out != (UnbindOutcome{}) {
 		t.Fatalf("nothing bound: %+v, %v", out, err)
 	}
 	api.set(func(d *dayAPI) { d.proxies[proxyID].eip = "198.51.100.7" })
-	if out, err := c.UnbindEIPAndWait(t.Context(), instID, proxyID, "203.0.113.10"); err != nil || out.Other != "198.51.100.7" {
+	if out, err := c.UnbindEIPAndWait(t.Context(), instID, proxyID, "203.0.113.10", ""); err != nil || out.Other != "198.51.100.7" {
 		t.Fatalf("another bound: %+v, %v", out, err)
 	}
 	api.set(func(d *dayAPI) { delete(d.proxies, proxyID) })
-	if out, err := c.UnbindEIPAndWait(t.Context(), instID, proxyID, "203.0.113.10"); err != nil || out != (UnbindOutcome{}) {
+	if out, err := c.UnbindEIPAndWait(t.Context(), instID, proxyID, "203.0.113.10", ""); err != nil || out != (UnbindOutcome{}) {
 		t.Fatalf("gone: %+v, %v", out, err)
 	}
 	if calls := api.mutating(); len(calls) != 0 {
 		t.Errorf("calls %q, want none", calls)
+	}
+}
+
+// The caller learns the bind's job as soon as the API accepts it, before
+// the wait: a wait cut short by the timeout must not lose a bind that the
+// job may still carry out.
+func TestBindEIPAndWait_reportsAcceptedJobBeforeWaiting(t *testing.T) {
+	c, api, clk := newDayClient(t)
+	api.set(func(d *dayAPI) { d.jobEnd = clk.Now().Add(time.Hour) })
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	c.clock = &deadlineClock{fakeClock: clk, at: clk.Now().Add(30 * time.Second), cancel: cancel}
+	var accepted []string
+	pollsThen := -1
+	jobID, err := c.BindEIPAndWait(ctx, instID, proxyID, "203.0.113.10", "3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f", func(id string) {
+		accepted = append(accepted, id)
+		api.mu.Lock()
+		pollsThen = api.jobPolls
+		api.mu.Unlock()
+	})
+	var te *JobTimeoutError
+	if !errors.As(err, &te) || jobID != "job-1" {
+		t.Fatalf("job %q, error %v; want job-1 and a JobTimeoutError", jobID, err)
+	}
+	if !slices.Equal(accepted, []string{"job-1"}) || pollsThen != 0 {
+		t.Errorf("accepted %q after %d job polls, want job-1 once, before the first poll", accepted, pollsThen)
+	}
+}
+
+// A bind recorded before its job ended is waited for before the unbind:
+// the proxy shows no address while the job runs, and concluding "nothing
+// to unbind" then would leave the address the job binds afterwards bound.
+func TestUnbindEIPAndWait_waitsForRecordedBindJob(t *testing.T) {
+	c, api, clk := newDayClient(t)
+	api.set(func(d *dayAPI) {
+		d.jobEnd = clk.Now().Add(5 * time.Second)
+		d.eipAt, d.eipNext = clk.Now().Add(5*time.Second), "203.0.113.10" // the bind lands with its job
+		d.answer = func(string, string, int) (int, string) {
+			d.eipAt, d.eipNext = d.clk.Now().Add(time.Second), "" // and the unbind a second after it is sent
+			return 0, ""
+		}
+	})
+	out, err := c.UnbindEIPAndWait(t.Context(), instID, proxyID, "203.0.113.10", "bind-job-7")
+	if err != nil || out.JobID != "job-1" {
+		t.Fatalf("outcome %+v, error %v", out, err)
+	}
+	want := []string{"PUT /instances/" + instID + "/proxy/" + proxyID + `/bind {"public_ip":"203.0.113.10","bind":"false"}`}
+	if got := api.mutating(); !slices.Equal(got, want) {
+		t.Errorf("calls %q, want the unbind after the bind job ended", got)
+	}
+}
+
+// A recorded bind job that outlasts the wait: nothing is unbound, and the
+// error says which job is still running.
+func TestUnbindEIPAndWait_recordedBindStillRunningUnbindsNothing(t *testing.T) {
+	c, api, clk := newDayClient(t)
+	api.set(func(d *dayAPI) { d.jobEnd = clk.Now().Add(time.Hour) })
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	c.clock = &deadlineClock{fakeClock: clk, at: clk.Now().Add(30 * time.Second), cancel: cancel}
+	_, err := c.UnbindEIPAndWait(ctx, instID, proxyID, "203.0.113.10", "bind-job-7")
+	var running *BindRunningError
+	var te *JobTimeoutError
+	if !errors.As(err, &running) || running.JobID != "bind-job-7" || !errors.As(err, &te) {
+		t.Fatalf("error %v (%T), want a BindRunningError for bind-job-7 wrapping the job timeout", err, err)
+	}
+	if calls := api.mutating(); len(calls) != 0 {
+		t.Errorf("calls %q, want none", calls)
+	}
+}
+
+// A recorded bind job that failed bound nothing: nothing to unbind.
+func TestUnbindEIPAndWait_recordedBindFailedNeedsNothing(t *testing.T) {
+	c, api, clk := newDayClient(t)
+	api.set(func(d *dayAPI) { d.jobEnd, d.jobStatus = clk.Now(), JobFailed })
+	out, err := c.UnbindEIPAndWait(t.Context(), instID, proxyID, "203.0.113.10", "bind-job-7")
+	if err != nil || out != (UnbindOutcome{}) {
+		t.Fatalf("outcome %+v, error %v", out, err)
+	}
+	if calls := api.mutating(); len(calls) != 0 {
+		t.Errorf("calls %q, want none", calls)
+	}
+}
+
+// A bind job may still land while it runs; once it has ended, it may not.
+func TestBindMayStillLand(t *testing.T) {
+	c, api, clk := newDayClient(t)
+	for _, tc := range []struct {
+		end    time.Duration
+		status string
+		want   bool
+	}{{time.Hour, JobCompleted, true}, {0, JobCompleted, false}, {0, JobFailed, false}} {
+		api.set(func(d *dayAPI) { d.jobEnd, d.jobStatus = clk.Now().Add(tc.end), tc.status })
+		got, j, err := c.BindMayStillLand(t.Context(), "bind-job-7")
+		if err != nil || got != tc.want || j == nil {
+			t.Errorf("job ending in %s as %s: may land %v (job %v, error %v), want %v", tc.end, tc.status, got, j, err, tc.want)
+		}
 	}
 }
 
