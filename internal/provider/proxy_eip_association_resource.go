@@ -208,13 +208,6 @@ type pendingBind struct {
 	JobID string `json:"job_id"`
 }
 
-// privateState is the resource private state of the framework's requests
-// and responses, whose type is internal to the framework.
-type privateState interface {
-	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
-	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
-}
-
 // setPendingBind records jobID as the bind still to be seen through; ""
 // removes the record.
 func setPendingBind(ctx context.Context, p privateState, jobID string) diag.Diagnostics {

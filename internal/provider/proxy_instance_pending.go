@@ -15,13 +15,6 @@ import (
 // would be made twice.
 const pendingJobsKey = "pending_jobs"
 
-// privateState is what the framework's private state offers a resource in
-// each of its responses.
-type privateState interface {
-	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
-	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
-}
-
 // pendingJobsOf reads the jobs an earlier apply left running. A value that
 // cannot be read is logged and ignored: the API's busy answer still guards
 // the next change, as before this was recorded.

@@ -119,3 +119,12 @@ func importedIDs[T proxyIdentity](ctx context.Context, req resource.ImportStateR
 	}
 	return instanceID, proxyID, true
 }
+
+// privateState is the resource private state of the framework's requests
+// and responses, whose type is internal to the framework. Resources keep
+// in it what must survive a failed apply without being an attribute: jobs
+// that may still be running, an import that has not been read yet.
+type privateState interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}
