@@ -239,32 +239,6 @@ func proxyModeRequiresReplace(_ context.Context, req planmodifier.StringRequest,
 	resp.RequiresReplace = !req.StateValue.IsNull() && !req.PlanValue.IsUnknown() && !req.PlanValue.Equal(req.StateValue)
 }
 
-// keepPrior is UseStateForUnknown that also keeps a null prior value. Some
-// API versions never return subnet_id or route_mode; the stock modifier
-// leaves such an attribute unknown on every plan, which shows a perpetual
-// in-place update.
-type keepPrior struct{}
-
-func (keepPrior) Description(context.Context) string {
-	return "Keeps the prior state value, even a null one, while the attribute is not configured."
-}
-
-func (m keepPrior) MarkdownDescription(ctx context.Context) string { return m.Description(ctx) }
-
-func (keepPrior) PlanModifyString(_ context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
-	if req.State.Raw.IsNull() || !req.ConfigValue.IsNull() || !req.PlanValue.IsUnknown() {
-		return
-	}
-	resp.PlanValue = req.StateValue
-}
-
-func (keepPrior) PlanModifyInt64(_ context.Context, req planmodifier.Int64Request, resp *planmodifier.Int64Response) {
-	if req.State.Raw.IsNull() || !req.ConfigValue.IsNull() || !req.PlanValue.IsUnknown() {
-		return
-	}
-	resp.PlanValue = req.StateValue
-}
-
 // listOrNil decodes a known, non-null list into its elements; otherwise nil.
 func listOrNil[T any](ctx context.Context, l types.List, diags *diag.Diagnostics) []T {
 	if l.IsNull() || l.IsUnknown() {

@@ -159,18 +159,6 @@ func readDetails(ctx context.Context, c *taurusdb.Client, m *proxyInstanceModel,
 // record.
 const importedKey = "imported"
 
-// begin bounds ctx by the operation's timeout and takes the instance lock
-// (the API runs one job per instance at a time). release undoes both.
-func begin(ctx context.Context, c *taurusdb.Client, instanceID string, timeout time.Duration) (context.Context, func(), error) {
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	unlock, err := c.LockInstance(ctx, instanceID)
-	if err != nil {
-		cancel()
-		return ctx, nil, err
-	}
-	return ctx, func() { unlock(); cancel() }, nil
-}
-
 func (r *proxyInstanceResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state proxyInstanceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)

@@ -121,7 +121,7 @@ func proxyInstanceSchema(ctx context.Context) schema.Schema {
 				Optional:            true,
 				Computed:            true,
 				MarkdownDescription: "Subnet of the proxy's address. Changing it replaces the proxy.",
-				PlanModifiers:       []planmodifier.String{keepPrior{}, stringplanmodifier.RequiresReplaceIfConfigured()},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplaceIfConfigured()},
 			},
 			"route_mode": schema.Int64Attribute{
 				Optional: true,
@@ -130,7 +130,7 @@ func proxyInstanceSchema(ctx context.Context) schema.Schema {
 					"`1` load balancing, the primary takes no reads; `2` load balancing, the primary takes reads. Changed in place. " +
 					"Modes `1` and `2` need a proxy kernel that supports them (`balance_route_mode_enabled` in the API); others refuse them.",
 				Validators:    []validator.Int64{int64validator.Between(0, 2)},
-				PlanModifiers: []planmodifier.Int64{keepPrior{}},
+				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
 			},
 			"address": schema.StringAttribute{
 				Computed:            true,

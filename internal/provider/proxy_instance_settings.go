@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
@@ -10,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectplanmodifier"
@@ -62,7 +64,7 @@ func optionalSetting(desc string, values ...string) schema.StringAttribute {
 		Computed:            true,
 		MarkdownDescription: desc,
 		Validators:          []validator.String{stringvalidator.OneOf(values...)},
-		PlanModifiers:       []planmodifier.String{keepPrior{}},
+		PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 	}
 }
 
@@ -96,7 +98,7 @@ func settingsAttributes() map[string]schema.Attribute {
 			Optional:            true,
 			Computed:            true,
 			MarkdownDescription: "Whether the proxy encrypts connections with SSL (the API's `ssl_option`). Changed in place.",
-			PlanModifiers:       []planmodifier.Bool{keepPriorBool{}},
+			PlanModifiers:       []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
 		},
 		"new_node_auto_add": optionalSetting("Whether database nodes added to the instance later join this proxy: `ON` or `OFF`. "+
 			"Sent with the create request too. The API allows it only for accounts Huawei Cloud has enabled it for; "+
@@ -106,7 +108,7 @@ func settingsAttributes() map[string]schema.Attribute {
 			Computed:            true,
 			MarkdownDescription: "Read weight, 0 to 1000, of database nodes that join the proxy by `new_node_auto_add`. Changed in place.",
 			Validators:          []validator.Int64{int64validator.Between(0, 1000)},
-			PlanModifiers:       []planmodifier.Int64{keepPrior{}},
+			PlanModifiers:       []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
 		},
 		"access_control": schema.SingleNestedAttribute{
 			Optional: true,
@@ -144,7 +146,7 @@ func settingsAttributes() map[string]schema.Attribute {
 								Computed:            true,
 								Default:             stringdefault.StaticString(""),
 								MarkdownDescription: "A note, up to 50 characters, without `<` or `>`.",
-								Validators:          []validator.String{stringvalidator.LengthAtMost(50), noAngleBrackets{}},
+								Validators:          []validator.String{stringvalidator.LengthAtMost(50), stringvalidator.RegexMatches(noAngleBrackets, "must not contain < or >")},
 							},
 						},
 					},
@@ -180,7 +182,7 @@ func settingsAttributes() map[string]schema.Attribute {
 				"others get an error naming this setting.",
 			Validators: []validator.String{stringvalidator.RegexMatches(taurusdb.DNSPrefixRE,
 				"must be 8 to 63 lowercase letters and digits (the prefix only, without the zone)")},
-			PlanModifiers: []planmodifier.String{keepPrior{}},
+			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 		},
 		"dns_name": schema.StringAttribute{
 			Computed: true,
@@ -206,40 +208,9 @@ func settingsAttributes() map[string]schema.Attribute {
 	}
 }
 
-// noAngleBrackets rejects < and > (the API refuses them in descriptions).
-type noAngleBrackets struct{}
-
-func (noAngleBrackets) Description(context.Context) string { return "must not contain < or >" }
-
-func (v noAngleBrackets) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (v noAngleBrackets) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	for _, r := range req.ConfigValue.ValueString() {
-		if r == '<' || r == '>' {
-			resp.Diagnostics.AddAttributeError(req.Path, "Invalid description", "The description "+v.Description(ctx)+".")
-			return
-		}
-	}
-}
-
-// keepPriorBool is keepPrior for bools.
-type keepPriorBool struct{}
-
-func (keepPriorBool) Description(context.Context) string {
-	return "Keeps the prior state value while the attribute is not configured."
-}
-
-func (m keepPriorBool) MarkdownDescription(ctx context.Context) string { return m.Description(ctx) }
-
-func (keepPriorBool) PlanModifyBool(_ context.Context, req planmodifier.BoolRequest, resp *planmodifier.BoolResponse) {
-	if req.State.Raw.IsNull() || !req.ConfigValue.IsNull() || !req.PlanValue.IsUnknown() {
-		return
-	}
-	resp.PlanValue = req.StateValue
-}
+// noAngleBrackets matches a description without < or > (the API refuses
+// them).
+var noAngleBrackets = regexp.MustCompile(`^[^<>]*$`)
 
 func known(v attr.Value) bool { return !v.IsNull() && !v.IsUnknown() }
 

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -127,4 +128,16 @@ func importedIDs[T proxyIdentity](ctx context.Context, req resource.ImportStateR
 type privateState interface {
 	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
 	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}
+
+// begin bounds ctx by the operation's timeout and takes the instance lock
+// (the API runs one job per instance at a time). release undoes both.
+func begin(ctx context.Context, c *taurusdb.Client, instanceID string, timeout time.Duration) (context.Context, func(), error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	unlock, err := c.LockInstance(ctx, instanceID)
+	if err != nil {
+		cancel()
+		return ctx, nil, err
+	}
+	return ctx, func() { unlock(); cancel() }, nil
 }

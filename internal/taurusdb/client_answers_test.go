@@ -12,7 +12,8 @@ import (
 	"time"
 )
 
-// Regression tests for the defects a review proved (issue 9). Each failed
+// How the client reads what the API (or something in front of it) answers:
+// undocumented 404s, redirects, Retry-After, mistyped fields. Each failed
 // before its fix.
 
 // A 404 that carries no documented DBS not-found code says nothing about the

@@ -25,7 +25,8 @@ import (
 	"github.com/taurusdb-community/terraform-provider-taurusdb/internal/emulator"
 )
 
-// Regression tests for defects a review proved after the settings landed.
+// Settings at their edges: lists the API reorders, route modes with weights,
+// refused values, a lost create answer while settings follow.
 
 // The create POST's answer is lost (502 after the API acted). The provider
 // finds the proxy by name; it used to report the create done at once, while
