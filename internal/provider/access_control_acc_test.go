@@ -178,3 +178,24 @@ func TestAccProxyInstance_accessControlReadOnlyWhenConfigured(t *testing.T) {
 		},
 	})
 }
+
+// The same address listed twice in ip_list is refused by the API, but only
+// once the proxy exists (a create would leave it tainted): it is a
+// plan-time error, and nothing but reads reaches the API.
+func TestAccProxyInstance_accessListDuplicateIPCheckedAtPlan(t *testing.T) {
+	env := newAccEnv(t, emulator.Config{})
+	inst := env.instance(0)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{{
+			Config:      env.providerHCL() + proxyHCL("p", inst, testFlavor, 2, accessControlHCL(true, "white", "10.0.0.1", "10.0.0.1")),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`(?i)10\.0\.0\.1.*(twice|duplicate|more than once)`),
+		}},
+	})
+	for _, r := range env.emu.Requests() {
+		if r.Method != http.MethodGet {
+			t.Errorf("a plan that should fail validation sent %s %s", r.Method, r.Path)
+		}
+	}
+}

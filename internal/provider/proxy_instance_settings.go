@@ -131,8 +131,8 @@ func settingsAttributes() map[string]schema.Attribute {
 				"ip_list": schema.ListNestedAttribute{
 					Optional:            true,
 					Computed:            true,
-					MarkdownDescription: "Up to 300 IPv4 addresses or CIDR blocks. Unset, the list is left as it is.",
-					Validators:          []validator.List{listvalidator.SizeAtMost(300)},
+					MarkdownDescription: "Up to 300 IPv4 addresses or CIDR blocks, each listed once. Unset, the list is left as it is.",
+					Validators:          []validator.List{listvalidator.SizeAtMost(300), uniqueAccessRuleIPs{}},
 					PlanModifiers:       []planmodifier.List{listplanmodifier.UseStateForUnknown()},
 					NestedObject: schema.NestedAttributeObject{
 						Attributes: map[string]schema.Attribute{

@@ -162,6 +162,46 @@ func (uniqueParameterNames) ValidateList(ctx context.Context, req validator.List
 	}
 }
 
+// uniqueAccessRuleIPs rejects an ip_list that lists an address or block
+// twice (10.0.0.1 and 10.0.0.1/32 are the same entry): the API refuses it,
+// but only when the call is made, after the proxy exists.
+type uniqueAccessRuleIPs struct{}
+
+func (uniqueAccessRuleIPs) Description(context.Context) string {
+	return "each address or CIDR block may be listed once"
+}
+
+func (v uniqueAccessRuleIPs) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (uniqueAccessRuleIPs) ValidateList(ctx context.Context, req validator.ListRequest, resp *validator.ListResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	var rules []accessRuleModel
+	if d := req.ConfigValue.ElementsAs(ctx, &rules, true); d.HasError() {
+		return
+	}
+	seen := map[string]int{}
+	for i, r := range rules {
+		if r.IP.IsUnknown() || r.IP.IsNull() {
+			continue
+		}
+		ip := r.IP.ValueString()
+		key := ip
+		if a, err := netip.ParseAddr(ip); err == nil {
+			key = netip.PrefixFrom(a, a.BitLen()).String()
+		}
+		if first, dup := seen[key]; dup {
+			resp.Diagnostics.AddAttributeError(req.Path.AtListIndex(i).AtName("ip"), "Duplicate address in ip_list",
+				fmt.Sprintf("%q is listed twice in ip_list, at positions %d and %d (an address and its /32 block are the same entry); list it once.", ip, first, i))
+			continue
+		}
+		seen[key] = i
+	}
+}
+
 // isIPv4 says whether s is an IPv4 address in dotted decimal, written the
 // usual way: no leading zeros (which some parsers read as octal), no
 // IPv4-mapped IPv6 form, no surrounding spaces.
