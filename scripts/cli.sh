@@ -1,21 +1,17 @@
 #!/usr/bin/env bash
 # Print the absolute path of a Terraform or OpenTofu CLI binary on stdout (and nothing else).
 #
-# Usage: scripts/cli.sh terraform|tofu [--build]
+# Usage: scripts/cli.sh terraform|terraform-floor|tofu [--build]
 #
-# terraform, in order of preference:
-#   1. $TAURUSDB_TERRAFORM, when it names an executable file;
-#   2. `terraform` on PATH;
-#   3. Terraform v1.8.5 built from the Go module proxy into
-#      <cache>/terraform-1.8.5/terraform (built once, reused afterwards).
-#   --build skips 1 and 2 and always uses (building if needed) the cached 1.8.5.
+#   terraform        Terraform ${TERRAFORM_VERSION} (scripts/versions.sh), built from the Go module
+#                    proxy by scripts/build-terraform.sh into <cache>/terraform-<version>/terraform
+#   terraform-floor  the oldest Terraform the README claims, ${TERRAFORM_FLOOR_VERSION}, built the same way
+#   tofu             OpenTofu ${TOFU_VERSION}, built from its Go module into <cache>/tofu-<version>/tofu
 #
-# tofu, in order of preference:
-#   1. $TAURUSDB_TOFU, when it names an executable file;
-#   2. OpenTofu 1.12.6 built from its Go module into <cache>/tofu-1.12.6/tofu
-#      (built once, reused afterwards).
-#   --build skips 1. A `tofu` found on PATH is deliberately NOT used: the tests
-#   pin OpenTofu 1.12.6; point TAURUSDB_TOFU at another binary to override.
+# $TAURUSDB_TERRAFORM, $TAURUSDB_TERRAFORM_FLOOR and $TAURUSDB_TOFU, when they
+# name an executable file, are used instead (--build ignores them). A CLI
+# found on PATH is deliberately never used: the tests pin their versions.
+# Each is built once and reused afterwards.
 #
 # <cache> is ${TAURUSDB_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-taurusdb}.
 # Progress messages go to stderr.
@@ -23,18 +19,18 @@ set -euo pipefail
 
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source=versions.sh
+. "$(dirname "${BASH_SOURCE[0]}")/versions.sh"
 
-readonly TERRAFORM_VERSION="1.8.5"
-readonly TOFU_VERSION="1.12.6"
 readonly TOFU_MODULE="github.com/opentofu/opentofu"
 
-usage_line="usage: $0 terraform|tofu [--build]"
+usage_line="usage: $0 terraform|terraform-floor|tofu [--build]"
 
 cli=""
 force_build=false
 for arg in "$@"; do
 	case "${arg}" in
-	terraform | tofu)
+	terraform | terraform-floor | tofu)
 		[[ -z "${cli}" ]] || die "more than one CLI named (${usage_line})"
 		cli="${arg}"
 		;;
@@ -53,22 +49,14 @@ abs_path() {
 	(cd "$(dirname "${p}")" && printf '%s/%s\n' "$(pwd -P)" "$(basename "${p}")")
 }
 
-# build_terraform: `go install` writes the binary straight into the cache dir.
+# build_terraform: scripts/build-terraform.sh knows how to build a recent
+# Terraform from its module (and an old one, which needs nothing special).
 build_terraform() {
 	[[ -x "${bin}" ]] && return 0
-	require_go
-	log "building Terraform v${TERRAFORM_VERSION} from the Go module proxy into ${dir} (several minutes on first use)"
-	local start=${SECONDS}
-	# `go install pkg@version` ignores any surrounding module; GOWORK=off keeps
-	# a go.work file from interfering. Run from the cache dir, outside the repo.
-	# version.dev=no is what release builds set: `terraform version` then says
-	# 1.8.5 rather than 1.8.5-dev, so version checks in tests treat it as 1.8.5.
-	(cd "${dir}" && GOBIN="${dir}" GOWORK=off GO111MODULE=on \
-		go install -ldflags "-X github.com/hashicorp/terraform/version.dev=no" \
-		"github.com/hashicorp/terraform@v${TERRAFORM_VERSION}") >&2
-	[[ -x "${bin}" ]] || die "go install finished but ${bin} is missing"
-	log "built Terraform v${TERRAFORM_VERSION} in $((SECONDS - start))s"
+	"$(dirname "${BASH_SOURCE[0]}")/build-terraform.sh" "${version}" "${dir}" >&2
+	[[ -x "${bin}" ]] || die "the build finished but ${bin} is missing"
 }
+build_terraform-floor() { build_terraform; }
 
 # build_tofu: `go install github.com/opentofu/opentofu/cmd/tofu@v1.12.6` is
 # refused because OpenTofu's go.mod has a replace directive, so the module
@@ -109,15 +97,18 @@ build_tofu() {
 case "${cli}" in
 terraform)
 	override_var=TAURUSDB_TERRAFORM
-	override_fallback="looking elsewhere"
 	version="${TERRAFORM_VERSION}"
-	use_path=true
+	name=terraform
+	;;
+terraform-floor)
+	override_var=TAURUSDB_TERRAFORM_FLOOR
+	version="${TERRAFORM_FLOOR_VERSION}"
+	name=terraform
 	;;
 tofu)
 	override_var=TAURUSDB_TOFU
-	override_fallback="using the pinned build"
 	version="${TOFU_VERSION}"
-	use_path=false
+	name=tofu
 	;;
 esac
 
@@ -128,15 +119,11 @@ if [[ "${force_build}" == false ]]; then
 			abs_path "${override}"
 			exit 0
 		fi
-		log "${override_var}=${override} is not an executable file; ${override_fallback}"
-	fi
-	if [[ "${use_path}" == true ]] && found="$(command -v "${cli}" 2>/dev/null)" && [[ -x "${found}" ]]; then
-		abs_path "${found}"
-		exit 0
+		log "${override_var}=${override} is not an executable file; using the pinned build"
 	fi
 fi
 
-dir="$(taurusdb_cache_root)/${cli}-${version}"
-bin="${dir}/${cli}"
+dir="$(taurusdb_cache_root)/${name}-${version}"
+bin="${dir}/${name}"
 with_lock "${dir}" "build_${cli}"
 printf '%s\n' "${bin}"

@@ -32,6 +32,9 @@ done
 step "fuzz (brief)"
 scripts/fuzz.sh 5s
 
+# The CLI matrix (versions in scripts/versions.sh): the whole suite under
+# the newest Terraform and under OpenTofu, the core lifecycle under the
+# oldest Terraform the README claims.
 step "acceptance tests: terraform"
 scripts/acc.sh terraform
 
@@ -39,6 +42,9 @@ if [ "${TAURUSDB_SKIP_TOFU:-}" != 1 ]; then
 	step "acceptance tests: opentofu"
 	scripts/acc.sh tofu
 fi
+
+step "acceptance tests: the oldest terraform claimed (core lifecycle)"
+scripts/acc.sh terraform-floor
 
 step "examples formatted"
 "$(scripts/cli.sh terraform)" fmt -check -recursive examples
