@@ -1,3 +1,6 @@
+// Copyright (c) The terraform-provider-taurusdb authors
+// SPDX-License-Identifier: MPL-2.0
+
 // Command terraform-provider-taurusdb is the Terraform and OpenTofu provider
 // for TaurusDB (GaussDB for MySQL) database proxies.
 package main

@@ -1,3 +1,6 @@
+// Copyright (c) The terraform-provider-taurusdb authors
+// SPDX-License-Identifier: MPL-2.0
+
 // Command bench measures how quickly the provider notices finished jobs and
 // what a destroy costs, and writes the results as one markdown document.
 //

@@ -15,6 +15,9 @@ step "gofmt"
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.git/*'))
 [ -z "${unformatted}" ] || die "gofmt would change: ${unformatted}"
 
+step "license headers"
+scripts/spdx.sh
+
 step "go vet"
 go vet ./...
 
@@ -54,6 +57,9 @@ scripts/docs.sh check
 
 step "lint"
 "$(scripts/tools.sh golangci-lint)/golangci-lint" run ./...
+
+step "workflows"
+"$(scripts/tools.sh actionlint)/actionlint" -shellcheck= -pyflakes= .github/workflows/*.yml
 
 step "release configuration"
 "$(scripts/tools.sh goreleaser)/goreleaser" check

@@ -26,6 +26,8 @@ readonly TOOLS=(
 	# with go1.26; v2.18.2+ need a newer Go.
 	"goreleaser|github.com/goreleaser/goreleaser/v2|v2.14.3"
 	"tfplugindocs|github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs|v0.25.0"
+	# Checks .github/workflows, which cannot run here.
+	"actionlint|github.com/rhysd/actionlint/cmd/actionlint|v1.7.12"
 )
 
 usage() {
@@ -39,7 +41,7 @@ for arg in "$@"; do
 		usage
 		exit 0
 		;;
-	golangci-lint | goreleaser | tfplugindocs) wanted+=("${arg}") ;;
+	golangci-lint | goreleaser | tfplugindocs | actionlint) wanted+=("${arg}") ;;
 	*)
 		usage
 		die "unknown tool: ${arg}"
@@ -47,7 +49,7 @@ for arg in "$@"; do
 	esac
 done
 if [[ ${#wanted[@]} -eq 0 ]]; then
-	wanted=(golangci-lint goreleaser tfplugindocs)
+	wanted=(golangci-lint goreleaser tfplugindocs actionlint)
 fi
 
 bindir="$(taurusdb_cache_root)/bin"

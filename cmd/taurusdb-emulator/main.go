@@ -1,3 +1,6 @@
+// Copyright (c) The terraform-provider-taurusdb authors
+// SPDX-License-Identifier: MPL-2.0
+
 // Command taurusdb-emulator serves the in-memory TaurusDB proxy API emulator
 // on a local port, so that the provider can be tried without a cloud
 // account. It prints the endpoint, project, instances and credentials to

@@ -1,3 +1,6 @@
+// Copyright (c) The terraform-provider-taurusdb authors
+// SPDX-License-Identifier: MPL-2.0
+
 // Package contract_test holds the emulator to the official Huawei Cloud Go
 // SDK (github.com/huaweicloud/huaweicloud-sdk-go-v3): the SDK's own client
 // calls the emulator, and every answer is checked against the SDK's response

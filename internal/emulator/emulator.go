@@ -1,3 +1,6 @@
+// Copyright (c) The terraform-provider-taurusdb authors
+// SPDX-License-Identifier: MPL-2.0
+
 // Package emulator is an in-memory imitation of the TaurusDB (GaussDB for
 // MySQL) database proxy API: proxies, asynchronous jobs, IAM token exchange,
 // token and AK/SK authentication, rate limiting, scripted faults and a

@@ -1,3 +1,6 @@
+// Copyright (c) The terraform-provider-taurusdb authors
+// SPDX-License-Identifier: MPL-2.0
+
 // Package provider is the Terraform glue of the TaurusDB provider: schemas,
 // plan and state models, CRUD, import and identity. It turns Terraform data
 // into the typed requests of internal/taurusdb and back; it builds no URLs

@@ -1,3 +1,6 @@
+// Copyright (c) The terraform-provider-taurusdb authors
+// SPDX-License-Identifier: MPL-2.0
+
 // Package signer implements Huawei Cloud's SDK-HMAC-SHA256 request signing.
 //
 // It is a package of its own, with no dependency on the API client, because

@@ -1,3 +1,6 @@
+// Copyright (c) The terraform-provider-taurusdb authors
+// SPDX-License-Identifier: MPL-2.0
+
 // Package taurusdb is a typed client for the TaurusDB (GaussDB for MySQL)
 // proxy API. It knows nothing about Terraform: the provider turns plans into
 // the request structs here and the answers back into state.
