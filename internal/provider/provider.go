@@ -18,6 +18,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -29,7 +30,10 @@ import (
 	"github.com/taurusdb-community/terraform-provider-taurusdb/internal/taurusdb"
 )
 
-var _ provider.Provider = &taurusProvider{}
+var (
+	_ provider.Provider            = &taurusProvider{}
+	_ provider.ProviderWithActions = &taurusProvider{}
+)
 
 // Options are test hooks; the zero value is what users run.
 type Options struct {
@@ -164,6 +168,7 @@ func (p *taurusProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	tflog.Debug(ctx, "configured TaurusDB client", map[string]any{"endpoint": cfg.Endpoint, "project_id": s.projectID, "auth": cfg.Auth.Mode()})
 	resp.ResourceData = &providerData{client: client, secrets: s.secrets()}
 	resp.DataSourceData = resp.ResourceData
+	resp.ActionData = resp.ResourceData
 }
 
 // tuningFromEnv reads the two knobs that trade API calls for latency, for
@@ -387,6 +392,14 @@ func (p *taurusProvider) Resources(context.Context) []func() resource.Resource {
 		NewProxyRestartResource,
 		NewProxyUpgradeResource,
 		NewProxyEIPAssociationResource,
+	}
+}
+
+// Actions are what Terraform 1.14+ invokes on request; OpenTofu and older
+// Terraform see none of them.
+func (p *taurusProvider) Actions(context.Context) []func() action.Action {
+	return []func() action.Action{
+		NewProxyRestartAction,
 	}
 }
 

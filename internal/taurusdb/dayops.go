@@ -91,6 +91,13 @@ func (c *Client) readDetails(ctx context.Context, instanceID, proxyID string, wa
 // one would be a second outage, so that is reported instead of replayed. It
 // returns the job ID when one was started.
 func (c *Client) RestartAndWait(ctx context.Context, instanceID, proxyID string) (string, error) {
+	return c.RestartAndWatch(ctx, instanceID, proxyID, nil)
+}
+
+// RestartAndWatch is RestartAndWait that hands every answer of the job's
+// polls to seen (when set), for callers that report progress while they
+// wait (the restart action).
+func (c *Client) RestartAndWatch(ctx context.Context, instanceID, proxyID string, seen func(*Job)) (string, error) {
 	c.log.Info(ctx, "restarting TaurusDB proxy", map[string]any{"instance_id": instanceID, "proxy_id": proxyID})
 	jobID, err := c.RestartProxy(ctx, instanceID, proxyID)
 	if err != nil {
@@ -99,7 +106,7 @@ func (c *Client) RestartAndWait(ctx context.Context, instanceID, proxyID string)
 		}
 		return "", err
 	}
-	if _, err := c.WaitJob(ctx, jobID); err != nil {
+	if _, err := c.waitJob(ctx, jobID, seen); err != nil {
 		return jobID, err
 	}
 	return jobID, nil
