@@ -20,6 +20,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -31,8 +32,9 @@ import (
 )
 
 var (
-	_ provider.Provider            = &taurusProvider{}
-	_ provider.ProviderWithActions = &taurusProvider{}
+	_ provider.Provider                  = &taurusProvider{}
+	_ provider.ProviderWithActions       = &taurusProvider{}
+	_ provider.ProviderWithListResources = &taurusProvider{}
 )
 
 // Options are test hooks; the zero value is what users run.
@@ -169,6 +171,7 @@ func (p *taurusProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	resp.ResourceData = &providerData{client: client, secrets: s.secrets()}
 	resp.DataSourceData = resp.ResourceData
 	resp.ActionData = resp.ResourceData
+	resp.ListResourceData = resp.ResourceData
 }
 
 // tuningFromEnv reads the two knobs that trade API calls for latency, for
@@ -392,6 +395,13 @@ func (p *taurusProvider) Resources(context.Context) []func() resource.Resource {
 		NewProxyRestartResource,
 		NewProxyUpgradeResource,
 		NewProxyEIPAssociationResource,
+	}
+}
+
+// ListResources are what terraform query (Terraform 1.14+) lists.
+func (p *taurusProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewProxyInstanceListResource,
 	}
 }
 

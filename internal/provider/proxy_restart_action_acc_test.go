@@ -125,10 +125,38 @@ func TestAccProxyRestartAction_failedJobFailsTheApply(t *testing.T) {
 
 // terraform apply -invoke=action.taurusdb_proxy_restart.r restarts the
 // proxy and reports the job's progress. terraform-plugin-testing has no
-// step that invokes an action, so this test runs the CLI itself, on the
-// provider binary built from this tree (through dev_overrides, as
-// make demo does).
+// step that invokes an action, so this test runs the CLI itself (see
+// newCLIWorkspace).
 func TestAccProxyRestartAction_invokedDirectly(t *testing.T) {
+	tf := terraformAtLeast(t, "1.14.0")
+	env := newAccEnv(t, emulator.Config{})
+	inst := env.instance(0)
+	proxyID := env.emu.SeedProxy(inst, emulator.ProxyView{Name: "invoked", FlavorRef: testFlavor, NodeNum: 2})
+	ws := newCLIWorkspace(t, tf)
+	ws.write(t, "main.tf", env.providerHCL()+fmt.Sprintf(`
+action "taurusdb_proxy_restart" "r" {
+  config {
+    instance_id = %q
+    proxy_id    = %q
+  }
+}
+`, inst, proxyID))
+	got := ws.run(t, "apply", "-auto-approve", "-no-color", "-invoke=action.taurusdb_proxy_restart.r")
+	if n := env.restarts(); n != 1 {
+		t.Errorf("%d restart calls; want 1\n%s", n, got)
+	}
+	for _, want := range []string{"restart job", "restarted"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the CLI output does not show the progress %q:\n%s", want, got)
+		}
+	}
+}
+
+// terraformAtLeast returns the acceptance tests' CLI when it is Terraform
+// at min or later, and skips the test otherwise (OpenTofu has neither
+// actions nor terraform query).
+func terraformAtLeast(t *testing.T, min string) string {
+	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1")
 	}
@@ -141,62 +169,70 @@ func TestAccProxyRestartAction_invokedDirectly(t *testing.T) {
 		t.Fatalf("%s version: %v", tf, err)
 	}
 	m := regexp.MustCompile(`"terraform_version":\s*"([^"]+)"`).FindSubmatch(out)
-	if m == nil || strings.Contains(string(out), "OpenTofu") || strings.Contains(tf, "tofu") {
-		t.Skip("actions are a Terraform 1.14+ feature; this CLI is not Terraform")
+	if m == nil || strings.Contains(filepath.Base(tf), "tofu") {
+		t.Skipf("needs Terraform %s or later; %s is not Terraform", min, tf)
 	}
-	if v, err := version.NewVersion(string(m[1])); err != nil || v.LessThan(version.Must(version.NewVersion("1.14.0"))) {
-		t.Skipf("actions need Terraform 1.14+; this is %s", m[1])
+	if v, err := version.NewVersion(string(m[1])); err != nil || v.LessThan(version.Must(version.NewVersion(min))) {
+		t.Skipf("needs Terraform %s or later; this is %s", min, m[1])
 	}
+	return tf
+}
 
-	env := newAccEnv(t, emulator.Config{})
-	inst := env.instance(0)
-	proxyID := env.emu.SeedProxy(inst, emulator.ProxyView{Name: "invoked", FlavorRef: testFlavor, NodeNum: 2})
+// cliWorkspace is a folder where a test runs the CLI itself, on the
+// provider binary built from this tree, through dev_overrides (as make
+// demo does): for what terraform-plugin-testing has no step for.
+type cliWorkspace struct {
+	tf, dir, rc string
+}
 
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "bin")
+func newCLIWorkspace(t *testing.T, tf string) *cliWorkspace {
+	t.Helper()
+	root := t.TempDir()
+	bin := filepath.Join(root, "bin")
 	build := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-taurusdb"), "../..")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("building the provider: %v\n%s", err, out)
 	}
-	rc := filepath.Join(dir, "cli.tfrc")
-	writeFile(t, rc, fmt.Sprintf(`provider_installation {
+	ws := &cliWorkspace{tf: tf, dir: filepath.Join(root, "work"), rc: filepath.Join(root, "cli.tfrc")}
+	writeFile(t, ws.rc, fmt.Sprintf(`provider_installation {
   dev_overrides {
     "registry.terraform.io/taurusdb-community/taurusdb" = %q
   }
   direct {}
 }
 `, bin))
-	work := filepath.Join(dir, "work")
-	writeFile(t, filepath.Join(work, "main.tf"), `
+	ws.write(t, "versions.tf", `
 terraform {
   required_providers {
     taurusdb = { source = "taurusdb-community/taurusdb" }
   }
 }
-`+env.providerHCL()+fmt.Sprintf(`
-action "taurusdb_proxy_restart" "r" {
-  config {
-    instance_id = %q
-    proxy_id    = %q
-  }
+`)
+	return ws
 }
-`, inst, proxyID))
 
-	apply := exec.Command(tf, "apply", "-auto-approve", "-no-color", "-invoke=action.taurusdb_proxy_restart.r")
-	apply.Dir = work
-	apply.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
-	got, err := apply.CombinedOutput()
+func (w *cliWorkspace) write(t *testing.T, name, content string) {
+	t.Helper()
+	writeFile(t, filepath.Join(w.dir, name), content)
+}
+
+// run runs the CLI in the workspace and returns its output; a failure
+// fails the test.
+func (w *cliWorkspace) run(t *testing.T, args ...string) string {
+	t.Helper()
+	out, err := w.try(args...)
 	if err != nil {
-		t.Fatalf("terraform apply -invoke: %v\n%s", err, got)
+		t.Fatalf("%s %s: %v\n%s", filepath.Base(w.tf), strings.Join(args, " "), err, out)
 	}
-	if n := env.restarts(); n != 1 {
-		t.Errorf("%d restart calls; want 1\n%s", n, got)
-	}
-	for _, want := range []string{"restart job", "restarted"} {
-		if !strings.Contains(string(got), want) {
-			t.Errorf("the CLI output does not show the progress %q:\n%s", want, got)
-		}
-	}
+	return out
+}
+
+func (w *cliWorkspace) try(args ...string) (string, error) {
+	cmd := exec.Command(w.tf, args...)
+	cmd.Dir = w.dir
+	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+w.rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
+	out, err := cmd.CombinedOutput()
+	return string(out), err
 }
 
 func writeFile(t *testing.T, name, content string) {
