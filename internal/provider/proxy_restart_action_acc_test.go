@@ -153,9 +153,9 @@ action "taurusdb_proxy_restart" "r" {
 }
 
 // terraformAtLeast returns the acceptance tests' CLI when it is Terraform
-// at min or later, and skips the test otherwise (OpenTofu has neither
+// at least at version least, and skips the test otherwise (OpenTofu has neither
 // actions nor terraform query).
-func terraformAtLeast(t *testing.T, min string) string {
+func terraformAtLeast(t *testing.T, least string) string {
 	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1")
@@ -170,10 +170,10 @@ func terraformAtLeast(t *testing.T, min string) string {
 	}
 	m := regexp.MustCompile(`"terraform_version":\s*"([^"]+)"`).FindSubmatch(out)
 	if m == nil || strings.Contains(filepath.Base(tf), "tofu") {
-		t.Skipf("needs Terraform %s or later; %s is not Terraform", min, tf)
+		t.Skipf("needs Terraform %s or later; %s is not Terraform", least, tf)
 	}
-	if v, err := version.NewVersion(string(m[1])); err != nil || v.LessThan(version.Must(version.NewVersion(min))) {
-		t.Skipf("needs Terraform %s or later; this is %s", min, m[1])
+	if v, err := version.NewVersion(string(m[1])); err != nil || v.LessThan(version.Must(version.NewVersion(least))) {
+		t.Skipf("needs Terraform %s or later; this is %s", least, m[1])
 	}
 	return tf
 }
