@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"testing"
 )
 
@@ -31,6 +32,10 @@ func TestClassify(t *testing.T) {
 		{"auth", &APIError{Status: http.StatusUnauthorized, Code: "APIG.0301"}, KindAuth},
 		{"lost answer", &MaybeStartedError{What: "restart", Err: &APIError{Status: 502}}, KindLostAnswer},
 		{"busy until the timeout", fmt.Errorf("not retrying: %w", busy), KindBusy},
+		// The timeout may also cut a try off in flight: every answer was
+		// busy, so the operation most likely never started either.
+		{"busy, a try cut off by the timeout", withPrevious(&url.Error{Op: "Delete", URL: "u", Err: context.DeadlineExceeded}, busy), KindBusy},
+		{"server errors, a try cut off by the timeout", withPrevious(&url.Error{Op: "Delete", URL: "u", Err: context.DeadlineExceeded}, &APIError{Status: 500}), KindTimedOut},
 		{"throttled", &APIError{Status: http.StatusTooManyRequests, Code: "APIG.0308"}, KindThrottled},
 		{"job wait cancelled", &JobTimeoutError{JobID: "j", Cause: context.Canceled}, KindCancelled},
 		{"job wait timed out", &JobTimeoutError{JobID: "j", Cause: context.DeadlineExceeded}, KindTimedOut},

@@ -347,14 +347,41 @@ func (c *Client) do(ctx context.Context, cl call) error {
 }
 
 // withPrevious adds the answer being retried to the error that ended a
-// retry loop (the context's). Only the message grows: the previous answer
-// is not wrapped, so errors.Is/As and MayHaveSucceeded judge the error that
-// really ended the call (a request cut off in flight may have succeeded).
+// retry loop (the context's). Only the error that ended the call is
+// unwrapped, so errors.Is/As and MayHaveSucceeded judge it (a request cut
+// off in flight may have succeeded); the previous answer stays in the
+// message and in Previous, for Classify: a timeout that cut off the retries
+// of a busy instance means the operation most likely never started.
 func withPrevious(err, prev error) error {
 	if prev == nil {
 		return err
 	}
-	return fmt.Errorf("%w (while retrying after: %v)", err, prev) //nolint:errorlint // deliberate: only the error that ended the call is wrapped, see above
+	return &retryEndedError{err: err, prev: prev}
+}
+
+// retryEndedError is the error that ended a retry loop, with the answer
+// being retried.
+type retryEndedError struct {
+	err, prev error
+}
+
+func (e *retryEndedError) Error() string {
+	return fmt.Sprintf("%v (while retrying after: %v)", e.err, e.prev)
+}
+
+func (e *retryEndedError) Unwrap() error { return e.err }
+
+// Previous is the answer the loop was retrying when it ended.
+func (e *retryEndedError) Previous() error { return e.prev }
+
+// retriedAnswer returns the answer a retry loop was retrying when err
+// ended it, if any.
+func retriedAnswer(err error) error {
+	var r *retryEndedError
+	if errors.As(err, &r) {
+		return r.prev
+	}
+	return nil
 }
 
 // notSentError is a failure before the request left this process.

@@ -312,9 +312,10 @@ func Classify(err error) Kind {
 		return KindAuth
 	case errors.As(err, &maybe):
 		return KindLostAnswer
-	case IsBusy(err):
+	case IsBusy(err), IsBusy(retriedAnswer(err)) && errors.Is(err, context.DeadlineExceeded):
 		// Before the timeout: a busy instance that outlasts the timeout
-		// means the operation most likely never started.
+		// means the operation most likely never started, whether the
+		// timeout came between two tries or cut one off.
 		return KindBusy
 	case IsThrottled(err):
 		return KindThrottled
