@@ -25,13 +25,7 @@ start=${SECONDS}
 work="$(mktemp -d "${TMPDIR:-/tmp}/taurusdb-terraform-build.XXXXXX")"
 trap 'chmod -R u+w "${work}" 2>/dev/null; rm -rf "${work}"' EXIT
 
-log "downloading ${module}@v${version} from the Go module proxy"
-src="$(cd "${work}" && GOWORK=off GO111MODULE=on GOFLAGS=-mod=mod \
-	go mod download -json "${module}@v${version}" |
-	sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')"
-[[ -n "${src}" && -d "${src}" ]] || die "go mod download did not report a source folder"
-cp -R "${src}" "${work}/src"
-chmod -R u+w "${work}/src"
+module_source "${module}" "${version}" "${work}"
 
 cd "${work}/src"
 backends=(azure consul cos gcs kubernetes oci oss pg s3)

@@ -65,22 +65,12 @@ build_terraform-floor() { build_terraform; }
 build_tofu() {
 	[[ -x "${bin}" ]] && return 0
 	require_go
-	local start=${SECONDS} work src
+	local start=${SECONDS} work
 	work="$(mktemp -d "${TMPDIR:-/tmp}/taurusdb-tofu-build.XXXXXX")"
 	# shellcheck disable=SC2064 # expand ${work} now: it is local.
 	trap "chmod -R u+w '${work}' 2>/dev/null; rm -rf '${work}'" EXIT
 
-	log "downloading ${TOFU_MODULE}@v${TOFU_VERSION} from the Go module proxy"
-	# Outside any module: run in the empty temp folder, module mode forced on.
-	src="$(cd "${work}" && GOWORK=off GO111MODULE=on GOFLAGS=-mod=mod \
-		go mod download -json "${TOFU_MODULE}@v${TOFU_VERSION}" |
-		sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')"
-	[[ -n "${src}" && -d "${src}" ]] || die "go mod download did not report a source folder"
-
-	# The module cache is read-only; the build needs a writable copy (go.sum
-	# updates, embed checks) and a main-module context for the replace directive.
-	cp -R "${src}" "${work}/src"
-	chmod -R u+w "${work}/src"
+	module_source "${TOFU_MODULE}" "${TOFU_VERSION}" "${work}"
 
 	log "building OpenTofu v${TOFU_VERSION} into ${dir} (several minutes on first use)"
 	local tmp_bin="${dir}/.tofu.tmp.$$"

@@ -45,3 +45,19 @@ with_lock() {
 print_usage() {
 	awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" >&2
 }
+
+# module_source MODULE VERSION WORK: download MODULE@vVERSION from the Go
+# module proxy and copy its source to WORK/src, writable. The module cache
+# is read-only and stays untouched; a build needs a writable copy (go.sum
+# updates, embed checks) and a main-module context for its replace
+# directives. `go mod download` runs in WORK, outside any module.
+module_source() {
+	local module="$1" version="$2" work="$3" src
+	log "downloading ${module}@v${version} from the Go module proxy"
+	src="$(cd "${work}" && GOWORK=off GO111MODULE=on GOFLAGS=-mod=mod \
+		go mod download -json "${module}@v${version}" |
+		sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')"
+	[[ -n "${src}" && -d "${src}" ]] || die "go mod download did not report a source folder for ${module}@v${version}"
+	cp -R "${src}" "${work}/src"
+	chmod -R u+w "${work}/src"
+}
