@@ -16,9 +16,9 @@ import (
 
 	"github.com/taurusdb-community/terraform-provider-taurusdb/internal/emulator"
 )
+
 // A not-found error code is a hint, never proof: a proxy leaves state only
 // when the proxy list confirms it is gone.
-
 
 // Tried as a new user would: the DELETE answered 409 DBS.200932 once while
 // the proxy was still listed, and terraform destroy removed the proxy from
