@@ -3,10 +3,10 @@
 #
 # Usage: scripts/cli.sh terraform|terraform-floor|tofu [--build]
 #
-#   terraform        Terraform ${TERRAFORM_VERSION} (scripts/versions.sh), built from the Go module
+#   terraform        Terraform at TERRAFORM_VERSION (scripts/versions.sh), built from the Go module
 #                    proxy by scripts/build-terraform.sh into <cache>/terraform-<version>/terraform
-#   terraform-floor  the oldest Terraform the README claims, ${TERRAFORM_FLOOR_VERSION}, built the same way
-#   tofu             OpenTofu ${TOFU_VERSION}, built from its Go module into <cache>/tofu-<version>/tofu
+#   terraform-floor  the oldest Terraform the README claims, TERRAFORM_FLOOR_VERSION, built the same way
+#   tofu             OpenTofu at TOFU_VERSION, built from its Go module into <cache>/tofu-<version>/tofu
 #
 # $TAURUSDB_TERRAFORM, $TAURUSDB_TERRAFORM_FLOOR and $TAURUSDB_TOFU, when they
 # name an executable file, are used instead (--build ignores them). A CLI

@@ -7,7 +7,8 @@
 #
 # The identity import example is not named import-by-identity.tf on purpose:
 # tfplugindocs then demands identity in the schema, which Terraform before
-# 1.12 (the CLI on PATH may be older) does not print.
+# 1.12 does not print (the docs are generated with the pinned Terraform,
+# scripts/versions.sh, which does; the name stays for older CLIs).
 #
 # The schema comes from `terraform providers schema -json` run against the
 # provider built here (through dev_overrides), so tfplugindocs never needs to

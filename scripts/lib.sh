@@ -52,11 +52,17 @@ print_usage() {
 # updates, embed checks) and a main-module context for its replace
 # directives. `go mod download` runs in WORK, outside any module.
 module_source() {
-	local module="$1" version="$2" work="$3" src
+	local module="$1" version="$2" work="$3" json src
 	log "downloading ${module}@v${version} from the Go module proxy"
-	src="$(cd "${work}" && GOWORK=off GO111MODULE=on GOFLAGS=-mod=mod \
-		go mod download -json "${module}@v${version}" |
-		sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')"
+	# With -json the reason of a failure is in the JSON's Error field, so
+	# the answer is kept and read before anything else.
+	if ! json="$(cd "${work}" && GOWORK=off GO111MODULE=on GOFLAGS=-mod=mod \
+		go mod download -json "${module}@v${version}" 2>&1)"; then
+		local why
+		why="$(sed -n 's/^[[:space:]]*"Error": "\(.*\)",\{0,1\}$/\1/p' <<<"${json}" | head -1)"
+		die "go mod download ${module}@v${version} failed: ${why:-$(head -3 <<<"${json}")}"
+	fi
+	src="$(sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p' <<<"${json}")"
 	[[ -n "${src}" && -d "${src}" ]] || die "go mod download did not report a source folder for ${module}@v${version}"
 	cp -R "${src}" "${work}/src"
 	chmod -R u+w "${work}/src"

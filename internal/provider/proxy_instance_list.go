@@ -77,7 +77,7 @@ func (r *proxyInstanceListResource) ListResourceConfigSchema(_ context.Context, 
 }
 
 // List reads the instance's proxy list once and streams one result per
-// proxy that passes the filters.
+// proxy that passes the filters, up to the request's limit.
 // @API GET /v3/{project_id}/instances/{instance_id}/proxies
 // @API GET /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/{engine_name}/proxy-version
 // @API GET /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/ipgroup
@@ -108,10 +108,10 @@ func (r *proxyInstanceListResource) List(ctx context.Context, req list.ListReque
 		}
 		return true
 	}
-	// The resource object is what an import records: access control is
-	// read (an import cannot know whether the configuration manages it),
-	// parameters are not.
-	proxies, err := c.ListProxyDetails(ctx, instanceID, keep, taurusdb.DetailsWanted{AccessControl: req.IncludeResource})
+	// The list once; details only for the results returned, and only when
+	// the resource is asked for: with a limit of 1 on a large instance this
+	// is one or two calls, not one per proxy.
+	entries, err := c.ListProxyEntries(ctx, instanceID, keep)
 	if err != nil {
 		cancel()
 		next := "Run the query again."
@@ -124,11 +124,17 @@ func (r *proxyInstanceListResource) List(ctx context.Context, req list.ListReque
 	}
 	stream.Results = func(push func(list.ListResult) bool) {
 		defer cancel()
-		for i, d := range proxies {
+		for i, e := range entries {
 			if req.Limit > 0 && int64(i) >= req.Limit {
 				return
 			}
-			if !push(proxyListResult(ctx, req, instanceID, d)) {
+			res := proxyListResult(ctx, c, req, instanceID, e)
+			if i == 0 {
+				// Warnings from reading the configuration ride on the first
+				// result rather than being lost.
+				res.Diagnostics = append(diags, res.Diagnostics...)
+			}
+			if !push(res) {
 				return
 			}
 		}
@@ -136,15 +142,18 @@ func (r *proxyInstanceListResource) List(ctx context.Context, req list.ListReque
 }
 
 // proxyListResult is one proxy as a list result: its identity, a display
-// name, and when asked the resource as Read after an import records it.
-func proxyListResult(ctx context.Context, req list.ListRequest, instanceID string, d *taurusdb.ProxyDetails) list.ListResult {
+// name, and when asked the resource as Read after an import records it
+// (access control read, as an import cannot know whether the configuration
+// manages it; no parameters; no timeouts).
+func proxyListResult(ctx context.Context, c *taurusdb.Client, req list.ListRequest, instanceID string, e *taurusdb.ProxyEntry) list.ListResult {
 	res := req.NewListResult(ctx)
-	p := d.Entry.Proxy
+	p := e.Proxy
 	res.DisplayName = fmt.Sprintf("%s (%s, %s)", p.Name, p.PoolID, p.Status)
 	res.Diagnostics.Append(res.Identity.Set(ctx, identityModel{InstanceID: types.StringValue(instanceID), ID: types.StringValue(p.PoolID)})...)
 	if !req.IncludeResource {
 		return res
 	}
+	d := c.DetailsOf(ctx, instanceID, e, taurusdb.DetailsWanted{AccessControl: true})
 	// From a null object to one with typed nulls, as an import starts.
 	res.Diagnostics.Append(res.Resource.SetAttribute(ctx, path.Root("instance_id"), instanceID)...)
 	res.Diagnostics.Append(res.Resource.SetAttribute(ctx, path.Root("id"), p.PoolID)...)

@@ -4,8 +4,11 @@
 package provider
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
+	"reflect"
+	"sort"
 	"strings"
 	"testing"
 
@@ -141,4 +144,125 @@ list "taurusdb_proxy_instance" "existing" {
 	if out, err := ws.try("plan", "-no-color", "-detailed-exitcode"); err != nil {
 		t.Fatalf("the plan after the import is not empty (%v):\n%s", err, out)
 	}
+}
+
+// A query with limit = 1 over three proxies reads the list once and no
+// details: the identity needs none, and the limit applies before any
+// per-proxy call.
+func TestAccProxyInstanceList_limitReadsOnlyWhatItReturns(t *testing.T) {
+	tf := terraformAtLeast(t, "1.14.0")
+	env := newAccEnv(t, emulator.Config{})
+	inst := env.instance(0)
+	for i := 0; i < 3; i++ {
+		env.emu.SeedProxy(inst, emulator.ProxyView{Name: fmt.Sprintf("p%d", i), FlavorRef: testFlavor, NodeNum: 2})
+	}
+	ws := newCLIWorkspace(t, tf)
+	ws.write(t, "provider.tf", env.providerHCL())
+	ws.write(t, "q.tfquery.hcl", fmt.Sprintf(`
+list "taurusdb_proxy_instance" "one" {
+  provider = taurusdb
+  limit    = 1
+  config {
+    instance_id = %q
+  }
+}
+`, inst))
+	out := ws.run(t, "query", "-no-color")
+	n := 0
+	for _, r := range env.emu.Requests() {
+		if strings.HasSuffix(r.Path, "/proxy-version") {
+			n++
+		}
+	}
+	t.Logf("query output:\n%s", out)
+	if n != 0 {
+		t.Errorf("limit = 1 and no include_resource, yet %d proxy-version calls were made; the identity needs none", n)
+	}
+}
+
+// The include_resource object must equal what an import followed by a
+// refresh records (the list resource's documented promise).
+func TestAccProxyInstanceList_includeResourceEqualsImportedState(t *testing.T) {
+	tf := terraformAtLeast(t, "1.14.0")
+	env := newAccEnv(t, emulator.Config{})
+	inst := env.instance(0)
+	env.emu.SeedProxy(inst, emulator.ProxyView{
+		Name: "rich", FlavorRef: testFlavor, NodeNum: 2, Mode: "readonly", Port: 3310,
+		NewNodeAutoAddStatus: "ON", NewNodeWeight: 20, TransactionSplit: "ON", ConsistenceMode: "session",
+		ConnectionPoolType: "SESSION", SSL: true,
+		AccessControl: true, AccessControlType: "black",
+		AccessRules:    []emulator.AccessRule{{IP: "10.0.0.2", Description: "b"}, {IP: "10.0.0.1", Description: "a"}},
+		PrivateDNSName: "richproxy01.internal.example",
+	})
+	ws := newCLIWorkspace(t, tf)
+	ws.write(t, "provider.tf", env.providerHCL())
+	ws.write(t, "q.tfquery.hcl", fmt.Sprintf(`
+list "taurusdb_proxy_instance" "existing" {
+  provider         = taurusdb
+  include_resource = true
+  config {
+    instance_id = %q
+  }
+}
+`, inst))
+	qout := ws.run(t, "query", "-json")
+	var listed map[string]any
+	sc := bufio.NewScanner(strings.NewReader(qout))
+	sc.Buffer(make([]byte, 1<<20), 1<<22)
+	for sc.Scan() {
+		var msg map[string]any
+		if json.Unmarshal(sc.Bytes(), &msg) != nil {
+			continue
+		}
+		if f, ok := msg["list_resource_found"].(map[string]any); ok {
+			if ro, ok := f["resource_object"].(map[string]any); ok {
+				listed = ro
+			}
+		}
+	}
+	if listed == nil {
+		t.Fatalf("no resource_object in the query output:\n%s", qout)
+	}
+	ws.run(t, "query", "-no-color", "-generate-config-out=generated.tf")
+	ws.run(t, "apply", "-auto-approve", "-no-color")
+	show := ws.run(t, "show", "-json")
+	var st struct {
+		Values struct {
+			RootModule struct {
+				Resources []struct {
+					Values map[string]any `json:"values"`
+				} `json:"resources"`
+			} `json:"root_module"`
+		} `json:"values"`
+	}
+	if err := json.Unmarshal([]byte(show[strings.Index(show, "{"):]), &st); err != nil {
+		t.Fatalf("reading the state: %v", err)
+	}
+	if len(st.Values.RootModule.Resources) != 1 {
+		t.Fatalf("%d resources in state; want 1\n%s", len(st.Values.RootModule.Resources), show)
+	}
+	imported := st.Values.RootModule.Resources[0].Values
+	keys := map[string]bool{}
+	for k := range listed {
+		keys[k] = true
+	}
+	for k := range imported {
+		keys[k] = true
+	}
+	var names []string
+	for k := range keys {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		if !reflect.DeepEqual(listed[k], imported[k]) {
+			t.Errorf("%s: include_resource has %v; import+refresh records %v", k, js(listed[k]), js(imported[k]))
+		}
+	}
+	t.Logf("compared %d attributes; access_control listed %s", len(names), js(listed["access_control"]))
+}
+
+func js(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
 }

@@ -120,7 +120,9 @@ func (a *proxyRestartAction) Invoke(ctx context.Context, req action.InvokeReques
 	}
 	instanceID, proxyID := m.InstanceID.ValueString(), m.ProxyID.ValueString()
 	summary := fmt.Sprintf("restarting TaurusDB proxy (%s)", proxyID)
-	const again = "invoke the action again: it sends a new restart."
+	// Not "invoke it again" plainly: after a timeout the first restart may
+	// still be running, and a second one would be a second outage.
+	const again = "look at the restart's job (above) in the console, and invoke the action again only if it did not complete: it sends a new restart."
 	ctx, release, err := begin(ctx, c, instanceID, timeout)
 	if err != nil {
 		resp.Diagnostics.AddError(summary, opDetail(instanceID, proxyID, "", err, dayNextStep(err, instanceID, proxyID, "the restart", "the action's timeout", again)))
@@ -129,7 +131,13 @@ func (a *proxyRestartAction) Invoke(ctx context.Context, req action.InvokeReques
 	defer release()
 	progress := func(string) {}
 	if resp.SendProgress != nil {
-		progress = func(msg string) { resp.SendProgress(action.InvokeProgressEvent{Message: msg}) }
+		progress = func(msg string) {
+			// Nobody reads progress after the apply was interrupted; the
+			// send would block while this holds the instance lock.
+			if ctx.Err() == nil {
+				resp.SendProgress(action.InvokeProgressEvent{Message: msg})
+			}
+		}
 	}
 	progress(fmt.Sprintf("restarting proxy %s on instance %s", proxyID, instanceID))
 	last := ""

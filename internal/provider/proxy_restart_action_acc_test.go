@@ -67,7 +67,7 @@ resource "taurusdb_proxy_instance" "p" {
 }
 
 // An update of the proxy triggers the restart action once, after the
-// update; adopting the proxy does not (the trigger names after_update).
+// update; adopting it restarts nothing.
 func TestAccProxyRestartAction_triggeredAfterUpdate(t *testing.T) {
 	env := newAccEnv(t, emulator.Config{})
 	inst := env.instance(0)
@@ -78,7 +78,8 @@ func TestAccProxyRestartAction_triggeredAfterUpdate(t *testing.T) {
 		CheckDestroy:             env.checkDestroyed,
 		Steps: []resource.TestStep{
 			{
-				// The import is no update: no restart.
+				// Adopting the proxy (an import, which fires no trigger)
+				// restarts nothing.
 				Config: testAccRestartActionConfig(env, inst, id, "restart-me"),
 				Check: func(*terraform.State) error {
 					if n := env.restarts(); n != 0 {

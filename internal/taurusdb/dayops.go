@@ -41,21 +41,42 @@ func (c *Client) ListFlavorsByAZ(ctx context.Context, azCodes []string) ([]Flavo
 // gives an empty slice; an unknown instance an error for which IsNotFound
 // is true.
 func (c *Client) ListProxyDetails(ctx context.Context, instanceID string, keep func(*ProxyEntry) bool, want DetailsWanted) ([]*ProxyDetails, error) {
+	entries, err := c.ListProxyEntries(ctx, instanceID, keep)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*ProxyDetails, 0, len(entries))
+	for _, e := range entries {
+		out = append(out, c.DetailsOf(ctx, instanceID, e, want))
+	}
+	return out, nil
+}
+
+// ListProxyEntries is ListProxyDetails without the details: the shared
+// proxy list only, filtered by keep, for callers that read details for
+// some entries only (a query with a limit).
+func (c *Client) ListProxyEntries(ctx context.Context, instanceID string, keep func(*ProxyEntry) bool) ([]*ProxyEntry, error) {
 	list, err := c.sharedList(ctx, instanceID)
 	if err != nil {
 		return nil, err
 	}
-	out := []*ProxyDetails{}
+	out := []*ProxyEntry{}
 	for i := range list {
 		e := list[i] // a copy: the list may be shared between readers
 		if keep == nil && e.Proxy.Status == ProxyDeleted || keep != nil && !keep(&e) {
 			continue
 		}
-		d := &ProxyDetails{Entry: &e}
-		c.readDetails(ctx, instanceID, e.Proxy.PoolID, want, d)
-		out = append(out, d)
+		out = append(out, &e)
 	}
 	return out, nil
+}
+
+// DetailsOf reads the kernel version and what want asks for of one listed
+// proxy, as ListProxyDetails does for each.
+func (c *Client) DetailsOf(ctx context.Context, instanceID string, e *ProxyEntry, want DetailsWanted) *ProxyDetails {
+	d := &ProxyDetails{Entry: e}
+	c.readDetails(ctx, instanceID, e.Proxy.PoolID, want, d)
+	return d
 }
 
 // readDetails fills the settings of d that have calls of their own, as
