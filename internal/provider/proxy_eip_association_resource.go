@@ -5,7 +5,6 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -214,29 +213,16 @@ type pendingBind struct {
 // setPendingBind records jobID as the bind still to be seen through; ""
 // removes the record.
 func setPendingBind(ctx context.Context, p privateState, jobID string) diag.Diagnostics {
-	if jobID == "" {
-		return p.SetKey(ctx, pendingBindKey, nil)
-	}
-	b, err := json.Marshal(pendingBind{JobID: jobID})
-	if err != nil {
-		var diags diag.Diagnostics
-		diags.AddError("recording the bind job", err.Error())
-		return diags
-	}
-	return p.SetKey(ctx, pendingBindKey, b)
+	return setPrivateJSON(ctx, p, pendingBindKey, pendingBind{JobID: jobID}, jobID == "")
 }
 
 // pendingBindJob is the recorded bind job, or "".
 func pendingBindJob(ctx context.Context, p privateState, diags *diag.Diagnostics) string {
-	b, d := p.GetKey(ctx, pendingBindKey)
-	diags.Append(d...)
-	if len(b) == 0 {
-		return ""
-	}
 	var pb pendingBind
-	if err := json.Unmarshal(b, &pb); err != nil {
+	if err := getPrivateJSON(ctx, p, pendingBindKey, &pb, diags); err != nil {
+		raw, _ := p.GetKey(ctx, pendingBindKey)
 		diags.AddError("reading the recorded bind job", fmt.Sprintf("The private state of this association holds %q, which is not a recorded bind job: %v. "+
-			"This is a bug in the provider; please report it.", b, err))
+			"This is a bug in the provider; please report it.", raw, err))
 		return ""
 	}
 	return pb.JobID

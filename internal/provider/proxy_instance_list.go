@@ -96,18 +96,7 @@ func (r *proxyInstanceListResource) List(ctx context.Context, req list.ListReque
 	}
 	ctx, cancel := context.WithTimeout(ctx, readTimeout)
 	instanceID := cfg.InstanceID.ValueString()
-	keep := func(e *taurusdb.ProxyEntry) bool {
-		p := e.Proxy
-		if p.Status == taurusdb.ProxyDeleted && cfg.Status.ValueString() != taurusdb.ProxyDeleted {
-			return false
-		}
-		for _, f := range [][2]string{{cfg.Name.ValueString(), p.Name}, {cfg.Status.ValueString(), p.Status}, {cfg.ProxyMode.ValueString(), p.Type}} {
-			if f[0] != "" && f[0] != f[1] {
-				return false
-			}
-		}
-		return true
-	}
+	keep := proxyFilter(types.StringNull(), cfg.Name, cfg.Status, cfg.ProxyMode)
 	// The list once; details only for the results returned, and only when
 	// the resource is asked for: with a limit of 1 on a large instance this
 	// is one or two calls, not one per proxy.

@@ -30,6 +30,24 @@ func seedTwoProxies(env *accEnv, inst string) (rw, ro string) {
 	return rw, ro
 }
 
+// queryWorkspace is a CLI workspace with the emulator's provider block and
+// a query listing every proxy of inst with its resource object.
+func queryWorkspace(t *testing.T, tf string, env *accEnv, inst string) *cliWorkspace {
+	t.Helper()
+	ws := newCLIWorkspace(t, tf)
+	ws.write(t, "provider.tf", env.providerHCL())
+	ws.write(t, "proxies.tfquery.hcl", fmt.Sprintf(`
+list "taurusdb_proxy_instance" "existing" {
+  provider         = taurusdb
+  include_resource = true
+  config {
+    instance_id = %q
+  }
+}
+`, inst))
+	return ws
+}
+
 // terraform query lists every proxy of the instance with its identity,
 // filters by mode and name, and with include_resource returns the resource
 // as an import records it.
@@ -106,17 +124,7 @@ func TestAccProxyInstanceList_generatedConfigImportsWithoutChanges(t *testing.T)
 	env := newAccEnv(t, emulator.Config{})
 	inst := env.instance(0)
 	seedTwoProxies(env, inst)
-	ws := newCLIWorkspace(t, tf)
-	ws.write(t, "provider.tf", env.providerHCL())
-	ws.write(t, "proxies.tfquery.hcl", fmt.Sprintf(`
-list "taurusdb_proxy_instance" "existing" {
-  provider         = taurusdb
-  include_resource = true
-  config {
-    instance_id = %q
-  }
-}
-`, inst))
+	ws := queryWorkspace(t, tf, env, inst)
 	ws.run(t, "query", "-no-color", "-generate-config-out=generated.tf")
 	ws.run(t, "plan", "-no-color", "-out=tfplan")
 	plan := ws.run(t, "show", "-json", "tfplan")
@@ -194,17 +202,7 @@ func TestAccProxyInstanceList_includeResourceEqualsImportedState(t *testing.T) {
 		AccessRules:    []emulator.AccessRule{{IP: "10.0.0.2", Description: "b"}, {IP: "10.0.0.1", Description: "a"}},
 		PrivateDNSName: "richproxy01.internal.example",
 	})
-	ws := newCLIWorkspace(t, tf)
-	ws.write(t, "provider.tf", env.providerHCL())
-	ws.write(t, "q.tfquery.hcl", fmt.Sprintf(`
-list "taurusdb_proxy_instance" "existing" {
-  provider         = taurusdb
-  include_resource = true
-  config {
-    instance_id = %q
-  }
-}
-`, inst))
+	ws := queryWorkspace(t, tf, env, inst)
 	qout := ws.run(t, "query", "-json")
 	var listed map[string]any
 	sc := bufio.NewScanner(strings.NewReader(qout))

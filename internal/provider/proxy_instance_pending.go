@@ -5,7 +5,6 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 )
@@ -22,13 +21,8 @@ const pendingJobsKey = "pending_jobs"
 // cannot be read is logged and ignored: the API's busy answer still guards
 // the next change, as before this was recorded.
 func pendingJobsOf(ctx context.Context, p privateState, diags *diag.Diagnostics) []string {
-	raw, d := p.GetKey(ctx, pendingJobsKey)
-	diags.Append(d...)
-	if len(raw) == 0 {
-		return nil
-	}
 	var ids []string
-	if err := json.Unmarshal(raw, &ids); err != nil {
+	if err := getPrivateJSON(ctx, p, pendingJobsKey, &ids, diags); err != nil {
 		diags.AddWarning("Unreadable record of running jobs",
 			"The resource's private state holds jobs of an earlier apply in a form this provider version cannot read ("+err.Error()+"); they are not waited for. "+
 				"If an earlier apply of this proxy timed out, check its jobs have ended before changing node_num.")
@@ -42,15 +36,6 @@ func pendingJobsOf(ctx context.Context, p privateState, diags *diag.Diagnostics)
 // error later in the operation still leaves them for the next apply.
 func trackPendingJobs(ctx context.Context, p privateState, diags *diag.Diagnostics) func([]string) {
 	return func(ids []string) {
-		var raw []byte
-		if len(ids) > 0 {
-			var err error
-			if raw, err = json.Marshal(ids); err != nil {
-				diags.AddError("Recording running jobs", err.Error())
-				return
-			}
-		}
-		// An empty value removes the key.
-		diags.Append(p.SetKey(ctx, pendingJobsKey, raw)...)
+		diags.Append(setPrivateJSON(ctx, p, pendingJobsKey, ids, len(ids) == 0)...)
 	}
 }

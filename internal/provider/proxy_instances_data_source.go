@@ -197,20 +197,7 @@ func (d *proxyInstancesDataSource) Read(ctx context.Context, req datasource.Read
 	ctx, cancel := context.WithTimeout(ctx, readTimeout)
 	defer cancel()
 	instanceID := m.InstanceID.ValueString()
-	keep := func(e *taurusdb.ProxyEntry) bool {
-		p := e.Proxy
-		if p.Status == taurusdb.ProxyDeleted && m.Status.ValueString() != taurusdb.ProxyDeleted {
-			return false
-		}
-		for _, f := range [][2]string{
-			{m.ID.ValueString(), p.PoolID}, {m.Name.ValueString(), p.Name}, {m.Status.ValueString(), p.Status}, {m.ProxyMode.ValueString(), p.Type},
-		} {
-			if f[0] != "" && f[0] != f[1] {
-				return false
-			}
-		}
-		return true
-	}
+	keep := proxyFilter(m.ID, m.Name, m.Status, m.ProxyMode)
 	list, err := c.ListProxyDetails(ctx, instanceID, keep, taurusdb.DetailsWanted{AccessControl: true, Parameters: true})
 	if err != nil {
 		summary := fmt.Sprintf("listing the TaurusDB proxies of instance (%s)", instanceID)
@@ -269,4 +256,25 @@ func proxyElementFrom(ctx context.Context, instanceID string, d *taurusdb.ProxyD
 		SwitchConnectionPoolTypeEnabled: m.SwitchConnectionPoolTypeEnabled, BalanceRouteModeEnabled: m.BalanceRouteModeEnabled,
 		DelayThreshold: m.DelayThreshold, DNSName: m.DNSName,
 	}, diags
+}
+
+// proxyFilter keeps the proxies that match every filter that is set (id,
+// name, status, proxy mode), and leaves out proxies listed as DELETED
+// unless status asks for them. The proxies data source and the list
+// resource filter with it.
+func proxyFilter(id, name, status, mode types.String) func(*taurusdb.ProxyEntry) bool {
+	return func(e *taurusdb.ProxyEntry) bool {
+		p := e.Proxy
+		if p.Status == taurusdb.ProxyDeleted && status.ValueString() != taurusdb.ProxyDeleted {
+			return false
+		}
+		for _, f := range [][2]string{
+			{id.ValueString(), p.PoolID}, {name.ValueString(), p.Name}, {status.ValueString(), p.Status}, {mode.ValueString(), p.Type},
+		} {
+			if f[0] != "" && f[0] != f[1] {
+				return false
+			}
+		}
+		return true
+	}
 }

@@ -119,21 +119,11 @@ func (a *proxyRestartAction) Invoke(ctx context.Context, req action.InvokeReques
 		return
 	}
 	instanceID, proxyID := m.InstanceID.ValueString(), m.ProxyID.ValueString()
-	summary := fmt.Sprintf("restarting TaurusDB proxy (%s)", proxyID)
-	// Not "invoke it again" plainly: after a timeout the first restart may
-	// still be running, and a second one would be a second outage.
-	const again = "look at the restart's job (above) in the console, and invoke the action again only if it did not complete: it sends a new restart."
-	ctx, release, err := begin(ctx, c, instanceID, timeout)
-	if err != nil {
-		resp.Diagnostics.AddError(summary, opDetail(instanceID, proxyID, "", err, dayNextStep(err, instanceID, proxyID, "the restart", "the action's timeout", again)))
-		return
-	}
-	defer release()
 	progress := func(string) {}
 	if resp.SendProgress != nil {
 		progress = func(msg string) {
 			// Nobody reads progress after the apply was interrupted; the
-			// send would block while this holds the instance lock.
+			// send would block while the restart holds the instance lock.
 			if ctx.Err() == nil {
 				resp.SendProgress(action.InvokeProgressEvent{Message: msg})
 			}
@@ -141,15 +131,19 @@ func (a *proxyRestartAction) Invoke(ctx context.Context, req action.InvokeReques
 	}
 	progress(fmt.Sprintf("restarting proxy %s on instance %s", proxyID, instanceID))
 	last := ""
-	jobID, err := c.RestartAndWatch(ctx, instanceID, proxyID, func(j *taurusdb.Job) {
-		if msg := restartProgress(j); msg != last {
-			// Only what changed: a poll a second would repeat itself.
-			last = msg
-			progress(msg)
-		}
-	})
-	if err != nil {
-		resp.Diagnostics.AddError(summary, opDetail(instanceID, proxyID, jobID, err, dayNextStep(err, instanceID, proxyID, "the restart", "the action's timeout", again)))
+	// Not "invoke it again" plainly: after a timeout the first restart may
+	// still be running, and a second one would be a second outage.
+	jobID, d := restartWithin(ctx, c, instanceID, proxyID, timeout, "the action's timeout",
+		"look at the restart's job (above) in the console, and invoke the action again only if it did not complete: it sends a new restart.",
+		func(j *taurusdb.Job) {
+			if msg := restartProgress(j); msg != last {
+				// Only what changed: a poll a second would repeat itself.
+				last = msg
+				progress(msg)
+			}
+		})
+	resp.Diagnostics.Append(d...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	progress(fmt.Sprintf("proxy %s restarted (job %s completed)", proxyID, jobID))

@@ -9,11 +9,14 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/taurusdb-community/terraform-provider-taurusdb/internal/taurusdb"
 )
 
 var (
@@ -86,17 +89,9 @@ func (r *proxyRestartResource) Create(ctx context.Context, req resource.CreateRe
 	timeout, d := plan.Timeouts.Create(ctx, defaultRestartTimeout)
 	resp.Diagnostics.Append(d...)
 	instanceID, proxyID := plan.InstanceID.ValueString(), plan.ProxyID.ValueString()
-	summary := fmt.Sprintf("restarting TaurusDB proxy (%s)", proxyID)
-	const again = "run terraform apply again: it sends a new restart."
-	ctx, release, err := begin(ctx, c, instanceID, timeout)
-	if err != nil {
-		resp.Diagnostics.AddError(summary, opDetail(instanceID, proxyID, "", err, dayNextStep(err, instanceID, proxyID, "the restart", "timeouts.create", again)))
-		return
-	}
-	defer release()
-	jobID, err := c.RestartAndWait(ctx, instanceID, proxyID)
-	if err != nil {
-		resp.Diagnostics.AddError(summary, opDetail(instanceID, proxyID, jobID, err, dayNextStep(err, instanceID, proxyID, "the restart", "timeouts.create", again)))
+	jobID, d := restartWithin(ctx, c, instanceID, proxyID, timeout, "timeouts.create", "run terraform apply again: it sends a new restart.", nil)
+	resp.Diagnostics.Append(d...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	plan.ID = types.StringValue(jobID)
@@ -115,4 +110,26 @@ func (r *proxyRestartResource) Update(ctx context.Context, req resource.UpdateRe
 
 // Delete forgets the restart; the proxy is left as it is.
 func (r *proxyRestartResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
+}
+
+// restartWithin restarts the proxy and waits for the restart's job, all
+// within timeout (a busy instance included); seen, when set, receives each
+// poll of the job. The resource and the action both restart with it; a
+// failure is an error diagnostic naming the proxy, the job and its reason,
+// with advice in the caller's words: what its timeout is called, and what
+// running it again does.
+func restartWithin(ctx context.Context, c *taurusdb.Client, instanceID, proxyID string, timeout time.Duration, timeoutName, again string, seen func(*taurusdb.Job)) (string, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	summary := fmt.Sprintf("restarting TaurusDB proxy (%s)", proxyID)
+	ctx, release, err := begin(ctx, c, instanceID, timeout)
+	if err != nil {
+		diags.AddError(summary, opDetail(instanceID, proxyID, "", err, dayNextStep(err, instanceID, proxyID, "the restart", timeoutName, again)))
+		return "", diags
+	}
+	defer release()
+	jobID, err := c.RestartAndWait(ctx, instanceID, proxyID, seen)
+	if err != nil {
+		diags.AddError(summary, opDetail(instanceID, proxyID, jobID, err, dayNextStep(err, instanceID, proxyID, "the restart", timeoutName, again)))
+	}
+	return jobID, diags
 }

@@ -5,6 +5,7 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -143,4 +144,31 @@ func begin(ctx context.Context, c *taurusdb.Client, instanceID string, timeout t
 		return ctx, nil, err
 	}
 	return ctx, func() { unlock(); cancel() }, nil
+}
+
+// getPrivateJSON decodes the JSON value of key into into, which a key that
+// is not set leaves as it is. The error is a value that is not JSON of
+// that shape, which each caller words (and weighs) itself.
+func getPrivateJSON(ctx context.Context, p privateState, key string, into any, diags *diag.Diagnostics) error {
+	raw, d := p.GetKey(ctx, key)
+	diags.Append(d...)
+	if len(raw) == 0 {
+		return nil
+	}
+	return json.Unmarshal(raw, into)
+}
+
+// setPrivateJSON stores v as the JSON value of key, or removes the key
+// when remove is true (the framework removes a key set to nothing).
+func setPrivateJSON(ctx context.Context, p privateState, key string, v any, remove bool) diag.Diagnostics {
+	if remove {
+		return p.SetKey(ctx, key, nil)
+	}
+	raw, err := json.Marshal(v)
+	if err != nil {
+		var diags diag.Diagnostics
+		diags.AddError("recording "+key+" in the resource's private state", err.Error())
+		return diags
+	}
+	return p.SetKey(ctx, key, raw)
 }

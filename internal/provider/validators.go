@@ -150,18 +150,32 @@ func (uniqueParameterNames) ValidateList(ctx context.Context, req validator.List
 	if d := req.ConfigValue.ElementsAs(ctx, &ps, true); d.HasError() {
 		return
 	}
-	seen := map[string]int{}
+	keys := make([]string, len(ps))
 	for i, p := range ps {
-		if p.Name.IsUnknown() || p.Name.IsNull() {
+		if known(p.Name) {
+			keys[i] = p.Name.ValueString()
+		}
+	}
+	eachDuplicate(keys, func(first, i int) {
+		resp.Diagnostics.AddAttributeError(req.Path.AtListIndex(i).AtName("name"), "Duplicate parameter in parameters",
+			fmt.Sprintf("Parameter %q is listed at positions %d and %d; give each parameter one value.", keys[i], first, i))
+	})
+}
+
+// eachDuplicate calls report for each element whose key an earlier
+// element had, with that earlier element's index. Empty keys (unknown or
+// unset values) are skipped.
+func eachDuplicate(keys []string, report func(first, i int)) {
+	seen := map[string]int{}
+	for i, k := range keys {
+		if k == "" {
 			continue
 		}
-		name := p.Name.ValueString()
-		if first, dup := seen[name]; dup {
-			resp.Diagnostics.AddAttributeError(req.Path.AtListIndex(i).AtName("name"), "Duplicate parameter in parameters",
-				fmt.Sprintf("Parameter %q is listed at positions %d and %d; give each parameter one value.", name, first, i))
+		if first, dup := seen[k]; dup {
+			report(first, i)
 			continue
 		}
-		seen[name] = i
+		seen[k] = i
 	}
 }
 
@@ -186,23 +200,20 @@ func (uniqueAccessRuleIPs) ValidateList(ctx context.Context, req validator.ListR
 	if d := req.ConfigValue.ElementsAs(ctx, &rules, true); d.HasError() {
 		return
 	}
-	seen := map[string]int{}
+	keys := make([]string, len(rules))
 	for i, r := range rules {
-		if r.IP.IsUnknown() || r.IP.IsNull() {
+		if !known(r.IP) {
 			continue
 		}
-		ip := r.IP.ValueString()
-		key := ip
-		if a, err := netip.ParseAddr(ip); err == nil {
-			key = netip.PrefixFrom(a, a.BitLen()).String()
+		keys[i] = r.IP.ValueString()
+		if a, err := netip.ParseAddr(keys[i]); err == nil {
+			keys[i] = netip.PrefixFrom(a, a.BitLen()).String()
 		}
-		if first, dup := seen[key]; dup {
-			resp.Diagnostics.AddAttributeError(req.Path.AtListIndex(i).AtName("ip"), "Duplicate address in ip_list",
-				fmt.Sprintf("%q is listed twice in ip_list, at positions %d and %d (an address and its /32 block are the same entry); list it once.", ip, first, i))
-			continue
-		}
-		seen[key] = i
 	}
+	eachDuplicate(keys, func(first, i int) {
+		resp.Diagnostics.AddAttributeError(req.Path.AtListIndex(i).AtName("ip"), "Duplicate address in ip_list",
+			fmt.Sprintf("%q is listed twice in ip_list, at positions %d and %d (an address and its /32 block are the same entry); list it once.", rules[i].IP.ValueString(), first, i))
+	})
 }
 
 // isIPv4 says whether s is an IPv4 address in dotted decimal, written the

@@ -110,15 +110,10 @@ func (c *Client) readDetails(ctx context.Context, instanceID, proxyID string, wa
 // instance is waited out by the call itself. The restart is sent once: an
 // answer lost on the way may hide a restart that is under way, and a second
 // one would be a second outage, so that is reported instead of replayed. It
-// returns the job ID when one was started.
-func (c *Client) RestartAndWait(ctx context.Context, instanceID, proxyID string) (string, error) {
-	return c.RestartAndWatch(ctx, instanceID, proxyID, nil)
-}
-
-// RestartAndWatch is RestartAndWait that hands every answer of the job's
-// polls to seen (when set), for callers that report progress while they
+// returns the job ID when one was started. seen, when set, receives every
+// answer of the job's polls, for callers that report progress while they
 // wait (the restart action).
-func (c *Client) RestartAndWatch(ctx context.Context, instanceID, proxyID string, seen func(*Job)) (string, error) {
+func (c *Client) RestartAndWait(ctx context.Context, instanceID, proxyID string, seen func(*Job)) (string, error) {
 	c.log.Info(ctx, "restarting TaurusDB proxy", map[string]any{"instance_id": instanceID, "proxy_id": proxyID})
 	jobID, err := c.RestartProxy(ctx, instanceID, proxyID)
 	if err != nil {

@@ -313,7 +313,7 @@ func TestUpgradeAndWait_errorMessageInResultIsRefusal(t *testing.T) {
 func TestRestartAndWait_waitsForJob(t *testing.T) {
 	c, api, clk := newDayClient(t)
 	api.set(func(d *dayAPI) { d.jobEnd = clk.Now().Add(3 * time.Second) })
-	jobID, err := c.RestartAndWait(t.Context(), instID, proxyID)
+	jobID, err := c.RestartAndWait(t.Context(), instID, proxyID, nil)
 	if err != nil || jobID != "job-1" {
 		t.Fatalf("job %q, error %v", jobID, err)
 	}
@@ -335,7 +335,7 @@ func TestRestartAndWait_lostAnswerIsNotReplayed(t *testing.T) {
 			return http.StatusBadGateway, `{"error_code":"APIG.0100","error_msg":"bad gateway"}`
 		}
 	})
-	_, err := c.RestartAndWait(t.Context(), instID, proxyID)
+	_, err := c.RestartAndWait(t.Context(), instID, proxyID, nil)
 	var ms *MaybeStartedError
 	if !errors.As(err, &ms) || !strings.Contains(err.Error(), "restart may have started") {
 		t.Fatalf("error %v, want a MaybeStartedError", err)
@@ -356,7 +356,7 @@ func TestRestartAndWait_busyIsWaitedOut(t *testing.T) {
 			return 0, ""
 		}
 	})
-	if _, err := c.RestartAndWait(t.Context(), instID, proxyID); err != nil {
+	if _, err := c.RestartAndWait(t.Context(), instID, proxyID, nil); err != nil {
 		t.Fatal(err)
 	}
 	if calls := api.mutating(); len(calls) != 3 {
