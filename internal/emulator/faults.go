@@ -40,7 +40,9 @@ const (
 	// FaultJobHangs lets the call succeed but its job stays Running (see
 	// Emulator.FinishJob to release it).
 	FaultJobHangs FaultKind = "job-hangs"
-	// FaultBusy answers 409 DBS.200019 without doing anything.
+	// FaultBusy answers 409 DBS.200019 without doing anything. Code gives
+	// another busy code: the real cloud also answers DBS.201015,
+	// DBS.05000084 and DBS.212033 in 409s while the instance is changing.
 	FaultBusy FaultKind = "busy"
 	// FaultError answers Status (default 500) with Code and Message.
 	FaultError FaultKind = "error"

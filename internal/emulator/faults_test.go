@@ -31,6 +31,10 @@ func TestFaults_answeringKinds(t *testing.T) {
 		{Fault{Kind: FaultMalformedJSON}, 200, "", "application/json", `{"job_id": `},
 		{Fault{Kind: FaultNoJobID}, 200, "", "application/json", `{}`},
 		{Fault{Kind: FaultBusy}, 409, "DBS.200019", "application/json", ""},
+		// The other busy codes the real cloud answers in 409s (issue 20).
+		{Fault{Kind: FaultBusy, Code: "DBS.201015"}, 409, "DBS.201015", "application/json", ""},
+		{Fault{Kind: FaultBusy, Code: "DBS.05000084"}, 409, "DBS.05000084", "application/json", ""},
+		{Fault{Kind: FaultBusy, Code: "DBS.212033"}, 409, "DBS.212033", "application/json", ""},
 		{Fault{Kind: FaultError, Status: 418, Code: "DBS.999999", Message: "teapot"}, 418, "DBS.999999", "application/json", "teapot"},
 	}
 	for _, tc := range cases {
@@ -226,6 +230,11 @@ func TestFaults_parseSpec(t *testing.T) {
 	}
 	f, err = ParseFault("kind=latency,latency=1.5s,times=2")
 	if err != nil || f.Latency != 1500*time.Millisecond || f.Times != 2 {
+		t.Fatalf("ParseFault = %+v, %v", f, err)
+	}
+	// The CLI can script the other busy codes the real cloud answers in 409s.
+	f, err = ParseFault("method=DELETE,path=/proxy,times=2,kind=busy,code=DBS.05000084")
+	if err != nil || f.Kind != FaultBusy || f.Code != "DBS.05000084" || faultResponse(&f).status != http.StatusConflict {
 		t.Fatalf("ParseFault = %+v, %v", f, err)
 	}
 	for _, bad := range []string{"", "path=/proxy", "kind=explode", "kind=throttle,calls=0", "kind=latency", "kind=server-error,status=404", "kind=busy,colour=red", "kind=busy,times=x"} {

@@ -98,6 +98,17 @@ var (
 		"DBS.201202": true, "DBS.212006": true, "DBS.200086": true,
 		"DBS.201014": true, "DBS.280406": true,
 	}
+	// busyIn409Codes are busy only in a 409 answer. The provider users
+	// migrate from (huaweicloud/terraform-provider-huaweicloud) added them to
+	// its retry list after real-cloud runs, and retries them only when the
+	// answer is a 409 Conflict; their meaning is documented nowhere we can
+	// read. With another status the same code may be a plain refusal
+	// (a bad request, a missing resource), and treating it as busy would
+	// hide that refusal behind a wait for the whole timeout, so it is
+	// reported at once instead.
+	busyIn409Codes = map[string]bool{
+		"DBS.201015": true, "DBS.05000084": true, "DBS.212033": true,
+	}
 )
 
 const (
@@ -140,10 +151,11 @@ func HasNotFoundCode(err error) bool {
 }
 
 // IsBusy reports whether err says another operation is running on the
-// instance, so the same call may succeed later.
+// instance, so the same call may succeed later: a busyCodes code in any
+// answer, or a busyIn409Codes code in a 409.
 func IsBusy(err error) bool {
 	e, ok := asAPIError(err)
-	return ok && busyCodes[e.Code]
+	return ok && (busyCodes[e.Code] || e.Status == http.StatusConflict && busyIn409Codes[e.Code])
 }
 
 // IsJobNotQueryable reports DBS.200543: a job that was just created and is
