@@ -295,6 +295,11 @@ func runLifecycle(t *testing.T, e *env) {
 			t.Errorf("proxy time %q: %v", ts, err)
 		}
 	}
+	// The proxies data source reports elb_vip, mode and each node's name
+	// from these SDK fields (MysqlProxyV3.elb_vip, .mode, MysqlProxyNodes.name).
+	if *px.ElbVip != *px.Address || *px.Mode != "Cluster" || *(*px.Nodes)[0].Name == "" || *(*px.Nodes)[0].Name == *(*px.Nodes)[1].Name {
+		t.Errorf("after create: elb_vip %q (address %q), mode %q, nodes %v", *px.ElbVip, *px.Address, *px.Mode, *px.Nodes)
+	}
 	az := (*entry.MasterNode.AvailabilityZone)[0]
 
 	// Flavors by availability zone, for the zone the list names.

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -100,7 +101,15 @@ func TestAccDataSourceProxyInstances_listAndFilter(t *testing.T) {
 					statecheck.ExpectKnownValue(proxiesData, idx(0, "eip"), knownvalue.StringExact(testEIP)),
 					statecheck.ExpectKnownValue(proxiesData, idx(0, "current_version"), knownvalue.StringExact("2.24.06.000")),
 					statecheck.ExpectKnownValue(proxiesData, idx(0, "can_upgrade"), knownvalue.Bool(true)),
-					statecheck.ExpectKnownValue(proxiesData, idx(0, "nodes"), knownvalue.ListSizeExact(2)),
+					// The proxy's own nodes, by name, as the list names them.
+					statecheck.ExpectKnownValue(proxiesData, idx(0, "nodes"), knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.ObjectPartial(map[string]knownvalue.Check{"name": knownvalue.StringExact("proxy-node-1"), "role": knownvalue.StringExact("master")}),
+						knownvalue.ObjectPartial(map[string]knownvalue.Check{"name": knownvalue.StringExact("proxy-node-2"), "role": knownvalue.StringExact("slave")}),
+					})),
+					// The emulator's load balancer VIP is the proxy's address.
+					statecheck.CompareValuePairs(proxiesData, idx(0, "elb_vip"), proxiesData, idx(0, "address"), compare.ValuesSame()),
+					statecheck.ExpectKnownValue(proxiesData, idx(0, "elb_vip"), knownvalue.StringRegexp(regexp.MustCompile(`^\d+\.\d+\.\d+\.\d+$`))),
+					statecheck.ExpectKnownValue(proxiesData, idx(0, "mode"), knownvalue.StringExact("Cluster")),
 					statecheck.ExpectKnownValue(proxiesData, idx(0, "nodes_read_weight"), knownvalue.ListSizeExact(3)),
 					statecheck.ExpectKnownValue(proxiesData, idx(0, "transaction_split"), knownvalue.StringExact("OFF")),
 					statecheck.ExpectKnownValue(proxiesData, idx(0, "access_control"), knownvalue.ObjectExact(map[string]knownvalue.Check{

@@ -42,7 +42,8 @@ type proxyInstancesModel struct {
 }
 
 // proxyElementModel is one proxy of the list: the attributes of the
-// taurusdb_proxy_instance resource, without its timeouts.
+// taurusdb_proxy_instance resource, without its timeouts, and two facts of
+// the deployment the resource does not hold (elb_vip, mode).
 type proxyElementModel struct {
 	ID                              types.String `tfsdk:"id"`
 	InstanceID                      types.String `tfsdk:"instance_id"`
@@ -76,6 +77,8 @@ type proxyElementModel struct {
 	BalanceRouteModeEnabled         types.Bool   `tfsdk:"balance_route_mode_enabled"`
 	DelayThreshold                  types.Int64  `tfsdk:"delay_threshold_in_seconds"`
 	DNSName                         types.String `tfsdk:"dns_name"`
+	ELBVIP                          types.String `tfsdk:"elb_vip"`
+	Mode                            types.String `tfsdk:"mode"`
 }
 
 func (d *proxyInstancesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -103,7 +106,8 @@ func (d *proxyInstancesDataSource) Schema(_ context.Context, _ datasource.Schema
 		return schema.StringAttribute{Optional: true, MarkdownDescription: desc, Validators: v}
 	}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "The database proxies of a TaurusDB instance, each with the attributes of the `taurusdb_proxy_instance` resource. " +
+		MarkdownDescription: "The database proxies of a TaurusDB instance, each with the attributes of the `taurusdb_proxy_instance` resource, " +
+			"and the load balancer's `elb_vip` and the deployment `mode`. " +
 			"Proxies the API lists as `DELETED` are left out unless `status = \"DELETED\"`. An instance without proxies gives an empty list; " +
 			"an instance that does not exist is an error. Besides the proxy list, reading it makes three calls per listed proxy " +
 			"(kernel version, access control, parameters); a detail that cannot be read is left empty, with a warning.",
@@ -174,6 +178,8 @@ func (d *proxyInstancesDataSource) Schema(_ context.Context, _ datasource.Schema
 				"balance_route_mode_enabled":          computedBoolAttr("Whether the proxy's kernel supports the load-balancing route modes `1` and `2`."),
 				"delay_threshold_in_seconds":          computedInt("Replication delay, in seconds, above which a read replica takes no reads."),
 				"dns_name":                            computedStr("The proxy's private DNS name, if the list reports one."),
+				"elb_vip":                             computedStr("Virtual IP address of the proxy's load balancer (the API's `elb_vip`), if the list reports one."),
+				"mode":                                computedStr("Deployment mode of the proxy's nodes, such as `Cluster` (the API's `proxy.mode`; not `proxy_mode`), if the list reports one."),
 			}),
 		},
 	}
@@ -255,7 +261,20 @@ func proxyElementFrom(ctx context.Context, instanceID string, d *taurusdb.ProxyD
 		CanUpgrade: m.CanUpgrade, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt, EIP: m.EIP,
 		SwitchConnectionPoolTypeEnabled: m.SwitchConnectionPoolTypeEnabled, BalanceRouteModeEnabled: m.BalanceRouteModeEnabled,
 		DelayThreshold: m.DelayThreshold, DNSName: m.DNSName,
+		// Only the data source reports these: they are read-only facts of
+		// the deployment, not settings the resource manages.
+		ELBVIP: listedString(d.Entry.Proxy.ELBVIP), Mode: listedString(d.Entry.Proxy.Mode),
 	}, diags
+}
+
+// listedString is a string the proxy list may leave out (older API versions
+// do, and the SDK models every field as optional): null when absent or
+// empty, so "not reported" does not read as a value.
+func listedString(s string) types.String {
+	if s == "" {
+		return types.StringNull()
+	}
+	return types.StringValue(s)
 }
 
 // proxyFilter keeps the proxies that match every filter that is set (id,

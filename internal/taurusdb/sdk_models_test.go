@@ -147,6 +147,8 @@ func TestSDKModels_proxyListDecodes(t *testing.T) {
 			{"ssl_option", string(e.Proxy.SSLOption), deref(p.SslOption)},
 			{"new_node_weight", int32(*e.Proxy.NewNodeWeight), deref(p.NewNodeWeight)},
 			{"created_at", e.Proxy.CreatedAt, deref(p.CreatedAt)},
+			{"elb_vip", e.Proxy.ELBVIP, deref(p.ElbVip)},
+			{"mode", e.Proxy.Mode, deref(p.Mode)},
 			{"master_node.id", e.MasterNode.ID, deref(w.MasterNode.Id)},
 			{"master_node.weight", int32(e.MasterNode.Weight), deref(w.MasterNode.Weight)},
 			{"master_node.availability_zone[1].code", e.MasterNode.AvailabilityZone[1].Code, deref((*w.MasterNode.AvailabilityZone)[1].Code)},
@@ -165,6 +167,10 @@ func TestSDKModels_proxyListDecodes(t *testing.T) {
 					field     string
 					got, want any
 				}{fmt.Sprintf("nodes[%d].az_code", j), n.AZCode, deref(sn.AzCode)},
+				struct {
+					field     string
+					got, want any
+				}{fmt.Sprintf("nodes[%d].name", j), n.Name, deref(sn.Name)},
 				struct {
 					field     string
 					got, want any
