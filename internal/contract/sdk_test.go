@@ -309,6 +309,11 @@ func runLifecycle(t *testing.T, e *env) {
 	if *f0.SpecCode != flavor || (*f0.AzStatus).(map[string]any)[*az.Code] != "normal" {
 		t.Errorf("first flavor in %s = %v", *az.Code, f0)
 	}
+	// The data source reports supported_ipv6 from this answer: the SDK's
+	// ProxyFlavor models it as a bool (conform checked it is present).
+	if f0.SupportedIpv6 == nil || !*f0.SupportedIpv6 {
+		t.Errorf("first flavor in %s: supported_ipv6 = %v, want true", *az.Code, f0.SupportedIpv6)
+	}
 
 	// Add one node without naming the proxy: allowed with one proxy.
 	enlarged := must(e.sdk.ExpandGaussMySqlProxy(&model.ExpandGaussMySqlProxyRequest{

@@ -221,6 +221,8 @@ func TestAccDataSourceProxyFlavors_perInstanceWithFilters(t *testing.T) {
 							"db_type":    knownvalue.NotNull(),
 							"group_type": knownvalue.StringExact("x86"),
 							"az_status":  knownvalue.MapPartial(map[string]knownvalue.Check{"cn-north-4a": knownvalue.StringExact("normal")}),
+							// The per-instance answer does not report it.
+							"supported_ipv6": knownvalue.Null(),
 						}),
 					})),
 				},
@@ -256,6 +258,8 @@ func TestAccDataSourceProxyFlavors_perAZWithFilters(t *testing.T) {
 							"az_status": knownvalue.MapExact(map[string]knownvalue.Check{
 								"cn-north-4a": knownvalue.StringExact("normal"), "cn-north-4b": knownvalue.StringExact("normal"),
 							}),
+							// The per-AZ answer reports it (the emulator: every flavor serves IPv6).
+							"supported_ipv6": knownvalue.Bool(true),
 						}),
 						knownvalue.ObjectPartial(map[string]knownvalue.Check{
 							"spec_code": knownvalue.StringExact("gaussdb.proxy.8xlarge.arm.2"),

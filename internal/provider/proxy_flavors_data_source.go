@@ -55,6 +55,7 @@ type flavorModel struct {
 	DBType    types.String `tfsdk:"db_type"`
 	GroupType types.String `tfsdk:"group_type"`
 	AzStatus  types.Map    `tfsdk:"az_status"`
+	IPv6      types.Bool   `tfsdk:"supported_ipv6"`
 }
 
 func (d *proxyFlavorsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -112,6 +113,8 @@ func (d *proxyFlavorsDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 						ElementType:         types.StringType,
 						MarkdownDescription: "The flavor's state by availability zone code, such as `normal` (sold), `unsupported` or `sellout`.",
 					},
+					"supported_ipv6": computedBoolAttr("Whether the flavor supports IPv6. Only the per-AZ form (`az_codes`) reports it; " +
+						"with `instance_id` it is null, since the API's per-instance answer has no such field."),
 				}},
 			},
 		},
@@ -190,7 +193,7 @@ func (d *proxyFlavorsDataSource) Read(ctx context.Context, req datasource.ReadRe
 			m.Flavors = append(m.Flavors, flavorModel{
 				ID: types.StringValue(f.ID), SpecCode: types.StringValue(f.SpecCode), VCPUs: types.StringValue(string(f.VCPUs)),
 				Memory: types.StringValue(string(f.RAM)), DBType: types.StringValue(f.DBType), GroupType: types.StringValue(g.GroupType),
-				AzStatus: sm,
+				AzStatus: sm, IPv6: types.BoolPointerValue(f.SupportedIPv6),
 			})
 		}
 	}

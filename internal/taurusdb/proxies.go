@@ -549,6 +549,11 @@ type Flavor struct {
 	// ("normal", "unsupported", "sellout"). The SDK types the whole value
 	// as interface{}, so its values are not promised to be strings.
 	AzStatus map[string]any `json:"az_status"`
+	// SupportedIPv6 says whether the flavor serves IPv6. Only the per-AZ
+	// answer carries it (the SDK's ProxyFlavor.supported_ipv6, a bool; the
+	// per-instance MysqlProxyComputeFlavor has no such field), so nil
+	// means "not reported", not "no IPv6".
+	SupportedIPv6 *bool `json:"supported_ipv6"`
 }
 
 // FlavorGroup is the flavors of one architecture (group_type x86 or arm).

@@ -219,8 +219,15 @@ func TestSDKModels_flavorsDecode(t *testing.T) {
 		t.Fatalf("per-AZ flavors: %v\n%s", err, raw)
 	}
 	af := (*(*perAZ.ProxyFlavorGroups)[0].ProxyFlavors)[0]
-	if f := got.Groups[0].Flavors[0]; f.ID != deref(af.Id) || f.SpecCode != deref(af.SpecCode) || string(f.VCPUs) != deref(af.Vcpus) {
+	if f := got.Groups[0].Flavors[0]; f.ID != deref(af.Id) || f.SpecCode != deref(af.SpecCode) || string(f.VCPUs) != deref(af.Vcpus) ||
+		f.SupportedIPv6 == nil || *f.SupportedIPv6 != deref(af.SupportedIpv6) {
 		t.Fatalf("per-AZ flavor = %+v, the SDK has %s", f, raw)
+	}
+	// The per-instance model has no supported_ipv6: not reported, not false.
+	var perInstanceGot flavorsResponse
+	_, raw = sdkJSON[model.ShowGaussMySqlProxyFlavorsResponse](t, nil)
+	if err := decodeBody(raw, &perInstanceGot); err != nil || perInstanceGot.Groups[0].Flavors[0].SupportedIPv6 != nil {
+		t.Fatalf("per-instance supported_ipv6 = %v (err %v), want nil: the SDK does not model it there", perInstanceGot.Groups[0].Flavors[0].SupportedIPv6, err)
 	}
 }
 
