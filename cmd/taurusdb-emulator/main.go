@@ -77,7 +77,9 @@ Values cannot contain commas.
 type options struct {
 	listen, projectID, token, accessKey, secretKey, securityToken string
 	user, password, domain, instances, logPath                    string
-	proxyVersion                                                  string
+	proxyVersion, iamListen, metadataListen, vpcListen            string
+	projects, agencies                                            string
+	metadataTTL                                                   time.Duration
 	allowRemote, noBalanceRouteMode, refuseMultiDelete            bool
 	noSessionPool, notWhitelisted                                 bool
 	instanceCount, maxProxies                                     int
@@ -117,6 +119,12 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.BoolVar(&o.noSessionPool, "no-session-pool", false, "imitate a proxy kernel without the session-level connection pool: switch_connection_pool_type_enabled false, connection_pool_type SESSION refused")
 	fs.BoolVar(&o.notWhitelisted, "not-whitelisted", false, "imitate an account on no feature whitelist: new-node auto-add, whitelist-only parameters and private DNS names answer 403 "+emulator.ErrorCodeNotWhitelisted)
 	fs.StringVar(&o.proxyVersion, "proxy-version", emulator.LatestProxyVersion, "kernel version of new proxies (one of "+strings.Join(emulator.ProxyVersions, ", ")+"); older than the latest makes them upgradable")
+	fs.StringVar(&o.iamListen, "iam-listen", "127.0.0.1:0", "address of the IAM listener (auth_url is its URL + /v3; IAM is also served on -listen)")
+	fs.StringVar(&o.metadataListen, "metadata-listen", "127.0.0.1:0", "address of the ECS metadata listener (stands for http://169.254.169.254)")
+	fs.StringVar(&o.vpcListen, "vpc-listen", "127.0.0.1:0", "address of the VPC listener (EIP listing)")
+	fs.StringVar(&o.projects, "projects", "", "more projects, comma-separated name[=id] (cn-north-4_dev, eu-west-101=<32 hex>), one generated instance each")
+	fs.StringVar(&o.agencies, "agencies", "", "agencies that may be assumed, comma-separated domain_name/agency_name")
+	fs.DurationVar(&o.metadataTTL, "metadata-ttl", time.Hour, "lifetime of the metadata service's temporary credentials")
 	fs.StringVar(&o.logPath, "log", "", "request log file (default: standard output)")
 	fs.Func("fault", "inject a fault (repeatable; syntax below)", func(spec string) error {
 		f, err := emulator.ParseFault(spec)
@@ -159,10 +167,50 @@ func (o *options) validate() error {
 	if o.jobDuration <= 0 {
 		return errors.New("-job-duration must be positive")
 	}
-	if !o.allowRemote && !loopback(o.listen) {
-		return fmt.Errorf("-listen %s is not a loopback address; the emulator accepts made-up credentials, so pass -allow-remote to expose it anyway", o.listen)
+	for flagName, addr := range map[string]string{"-listen": o.listen, "-iam-listen": o.iamListen, "-metadata-listen": o.metadataListen, "-vpc-listen": o.vpcListen} {
+		if !o.allowRemote && !loopback(addr) {
+			return fmt.Errorf("%s %s is not a loopback address; the emulator accepts made-up credentials, so pass -allow-remote to expose it anyway", flagName, addr)
+		}
+	}
+	if _, err := o.extraProjects(); err != nil {
+		return err
+	}
+	if _, err := o.agencyList(); err != nil {
+		return err
+	}
+	if o.metadataTTL <= 0 {
+		return errors.New("-metadata-ttl must be positive")
 	}
 	return nil
+}
+
+// extraProjects parses -projects.
+func (o *options) extraProjects() ([]emulator.Project, error) {
+	var out []emulator.Project
+	for _, item := range splitList(o.projects) {
+		name, id, _ := strings.Cut(item, "=")
+		if name == "" || name == emulator.DefaultProjectName {
+			return nil, fmt.Errorf("-projects: %q needs a name other than %s (the first project, -project-id)", item, emulator.DefaultProjectName)
+		}
+		if id != "" && (len(id) != 32 || strings.Trim(strings.ToLower(id), "0123456789abcdefghijklmnopqrstuvwxyz") != "") {
+			return nil, fmt.Errorf("-projects: the ID of %s must be 32 letters or digits", name)
+		}
+		out = append(out, emulator.Project{Name: name, ID: id})
+	}
+	return out, nil
+}
+
+// agencyList parses -agencies.
+func (o *options) agencyList() ([]emulator.Agency, error) {
+	var out []emulator.Agency
+	for _, item := range splitList(o.agencies) {
+		domain, name, ok := strings.Cut(item, "/")
+		if !ok || domain == "" || name == "" {
+			return nil, fmt.Errorf("-agencies: %q is not domain_name/agency_name", item)
+		}
+		out = append(out, emulator.Agency{Name: name, DomainName: domain})
+	}
+	return out, nil
 }
 
 func loopback(addr string) bool {
@@ -233,6 +281,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 			cfg.Instances = append(cfg.Instances, emulator.NewInstanceID())
 		}
 	}
+	extra, _ := o.extraProjects() // validated
+	if len(extra) > 0 {
+		cfg.Projects = append([]emulator.Project{{Name: emulator.DefaultProjectName, ID: o.projectID}}, extra...)
+	}
+	cfg.Agencies, _ = o.agencyList()
+	cfg.MetadataCredentialTTL = o.metadataTTL
 	emu := emulator.New(cfg)
 	for _, f := range o.faults {
 		emu.Inject(f)
@@ -245,10 +299,30 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 	}
 	endpoint := "http://" + ln.Addr().String()
 	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
-	serveErr := make(chan error, 1)
+	servers := []*http.Server{srv}
+	serveErr := make(chan error, 4)
 	go func() { serveErr <- srv.Serve(ln) }()
+	// The other services on listeners of their own, as on a real cloud
+	// they are other hosts.
+	urls := map[string]string{}
+	for _, l := range []struct{ name, addr string }{
+		{emulator.ListenerIAM, o.iamListen}, {emulator.ListenerMetadata, o.metadataListen}, {emulator.ListenerVPC, o.vpcListen},
+	} {
+		ln, err := net.Listen("tcp", l.addr)
+		if err != nil {
+			fmt.Fprintln(stderr, "taurusdb-emulator:", err)
+			for _, s := range servers {
+				_ = s.Close()
+			}
+			return 1
+		}
+		s := &http.Server{Handler: emu.Handler(l.name), ReadHeaderTimeout: 10 * time.Second}
+		servers = append(servers, s)
+		urls[l.name] = "http://" + ln.Addr().String()
+		go func() { serveErr <- s.Serve(ln) }()
+	}
 
-	printBanner(stdout, emu, o, endpoint)
+	printBanner(stdout, emu, o, endpoint, urls)
 	if ready != nil {
 		ready <- endpoint
 	}
@@ -265,12 +339,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 	emu.Close()
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		fmt.Fprintln(stderr, "taurusdb-emulator: shutdown:", err)
+	for _, s := range servers {
+		if err := s.Shutdown(shutdownCtx); err != nil {
+			fmt.Fprintln(stderr, "taurusdb-emulator: shutdown:", err)
+		}
 	}
 	fmt.Fprintf(stdout, "taurusdb-emulator: stopped after %d requests; %d proxies and %d jobs were in memory\n",
 		len(emu.Requests()), len(emu.AllProxies()), len(emu.Jobs()))
 	return code
+}
+
+// must is for values validate already checked.
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }
 
 func randomToken() string {
@@ -279,16 +363,27 @@ func randomToken() string {
 	return "emu-" + hex.EncodeToString(b)
 }
 
-func printBanner(w io.Writer, emu *emulator.Emulator, o *options, endpoint string) {
+func printBanner(w io.Writer, emu *emulator.Emulator, o *options, endpoint string, urls map[string]string) {
 	p := func(format string, args ...any) { fmt.Fprintf(w, format+"\n", args...) }
 	p("TaurusDB proxy API emulator (in memory; state is lost on exit)")
 	p("  endpoint:    %s", endpoint)
-	p("  project ID:  %s (IAM project name %s)", emu.ProjectID(), emulator.DefaultProjectName)
-	for _, id := range emu.InstanceIDs() {
-		p("  instance:    %s", id)
-		for _, n := range emu.InstanceNodes(id) {
-			p("    node:      %s %-6s %s", n.ID, n.Role, n.Name)
+	p("  IAM:         %s (auth_url %s/v3; also %s/v3)", urls[emulator.ListenerIAM], urls[emulator.ListenerIAM], endpoint)
+	p("  metadata:    %s (stands for http://169.254.169.254; credentials live %s)", urls[emulator.ListenerMetadata], o.metadataTTL)
+	p("  VPC:         %s (GET /v1/{project_id}/publicips)", urls[emulator.ListenerVPC])
+	p("  domain:      %s (ID %s)", emulator.DefaultDomainName, emu.DomainID())
+	cfgProjects := append([]emulator.Project{{Name: emulator.DefaultProjectName, ID: emu.ProjectID()}}, must(o.extraProjects())...)
+	for _, pr := range cfgProjects {
+		id := emu.ProjectIDOf(pr.Name)
+		p("  project:     %s (IAM project name %s)", id, pr.Name)
+		for _, inst := range emu.InstancesOf(id) {
+			p("    instance:  %s", inst)
+			for _, n := range emu.InstanceNodes(inst) {
+				p("      node:    %s %-6s %s", n.ID, n.Role, n.Name)
+			}
 		}
+	}
+	for _, a := range must(o.agencyList()) {
+		p("  agency:      %s of domain %s", a.Name, a.DomainName)
 	}
 	p("  jobs run %s; max %d proxies per instance", o.jobDuration, o.maxProxies)
 	p("  new proxies: kernel %s (latest %s)", o.proxyVersion, emulator.LatestProxyVersion)

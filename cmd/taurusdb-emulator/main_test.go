@@ -236,3 +236,68 @@ func TestRun_whitelistAndSessionPoolFlagsReachTheEmulator(t *testing.T) {
 		t.Fatal("did not stop on cancel")
 	}
 }
+
+func TestParseFlags_projectsAndAgencies(t *testing.T) {
+	o, err := parseFlags([]string{"-projects", "cn-north-4_dev,eu-west-101=0123456789abcdef0123456789abcdef", "-agencies", "acme/taurusdb_admin"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ps, _ := o.extraProjects(); len(ps) != 2 || ps[1].ID != "0123456789abcdef0123456789abcdef" {
+		t.Fatalf("projects = %+v", ps)
+	}
+	if as, _ := o.agencyList(); len(as) != 1 || as[0].DomainName != "acme" || as[0].Name != "taurusdb_admin" {
+		t.Fatalf("agencies = %+v", as)
+	}
+	for _, bad := range [][]string{
+		{"-projects", "eu-west-101=short"},
+		{"-projects", emulator.DefaultProjectName},
+		{"-agencies", "no-slash"},
+		{"-metadata-listen", "0.0.0.0:80"},
+		{"-metadata-ttl", "0s"},
+	} {
+		if _, err := parseFlags(bad, io.Discard); err == nil {
+			t.Errorf("%v accepted", bad)
+		}
+	}
+}
+
+func TestRun_printsTheOtherServicesURLs(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout, stderr lockedBuffer
+	ready := make(chan string, 1)
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"-listen", "127.0.0.1:0", "-token", "tok", "-projects", "eu-west-101"}, &stdout, &stderr, ready)
+	}()
+	select {
+	case <-ready:
+	case code := <-done:
+		t.Fatalf("run exited with %d: %s", code, stderr.String())
+	case <-time.After(10 * time.Second):
+		t.Fatal("emulator did not start")
+	}
+	var metadata string
+	for _, line := range strings.Split(stdout.String(), "\n") {
+		if rest, ok := strings.CutPrefix(strings.TrimSpace(line), "metadata:"); ok {
+			metadata = strings.Fields(rest)[0]
+		}
+	}
+	if metadata == "" || !strings.Contains(stdout.String(), "IAM project name eu-west-101") {
+		t.Fatalf("banner:\n%s", stdout.String())
+	}
+	res, err := http.Get(metadata + "/openstack/latest/securitykey")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("metadata securitykey: %d", res.StatusCode)
+	}
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("did not stop on cancel")
+	}
+}

@@ -14,6 +14,15 @@ type fakeEnum struct{ value string }
 
 func (e fakeEnum) Value() string { return e.value }
 
+// An integer enum, as the SDK's eip PublicipShowRespIpVersion.
+type fakeIntEnum struct{ value int32 }
+
+func (e fakeIntEnum) Value() int32 { return e.value }
+
+type withIntEnum struct {
+	V *fakeIntEnum `json:"v,omitempty"`
+}
+
 type fakeZone struct {
 	Code *string `json:"code,omitempty"`
 }
@@ -54,6 +63,17 @@ func TestShapeCheck_reportsEachKindOfMismatch(t *testing.T) {
 				t.Fatalf("problems = %q, want one containing %q", got, c.want)
 			}
 		})
+	}
+
+	// Integer enums (eip's ip_version) are numbers; null only where allowed.
+	if got := shapeProblems([]byte(`{"v":4}`), &withIntEnum{}, allowances{}); len(got) != 0 {
+		t.Fatalf("an integer enum as a number: %v", got)
+	}
+	if got := shapeProblems([]byte(`{"v":"4"}`), &withIntEnum{}, allowances{}); len(got) != 1 {
+		t.Fatalf("an integer enum as a string passed: %v", got)
+	}
+	if got := shapeProblems([]byte(`{"name":null,"port":1,"kind":"x","on":true,"zones":[{"code":"a"}]}`), &fakeModel{}, allowances{null: map[string]string{"name": "test"}}); len(got) != 0 {
+		t.Fatalf("null allowance ignored: %v", got)
 	}
 
 	allow := allowances{

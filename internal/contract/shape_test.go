@@ -33,6 +33,7 @@ type allowances struct {
 	empty  map[string]string // a zero value is legitimate here
 	absent map[string]string // the key may be missing
 	open   map[string]string // keys the model lacks are allowed below here
+	null   map[string]string // JSON null is legitimate here (IAM's links.previous)
 	// beyond names single keys the SDK model lacks that the real API is
 	// known to send, by full path (proxy_list[].proxy.dns_name), with the
 	// evidence. Only that key at that path is let through, and only as a
@@ -44,7 +45,7 @@ type allowances struct {
 }
 
 func (a allowances) with(more allowances) allowances {
-	out := allowances{empty: map[string]string{}, absent: map[string]string{}, open: map[string]string{}, beyond: map[string]string{}}
+	out := allowances{empty: map[string]string{}, absent: map[string]string{}, open: map[string]string{}, null: map[string]string{}, beyond: map[string]string{}}
 	for _, src := range []allowances{a, more} {
 		for k, v := range src.empty {
 			out.empty[k] = v
@@ -54,6 +55,9 @@ func (a allowances) with(more allowances) allowances {
 		}
 		for k, v := range src.open {
 			out.open[k] = v
+		}
+		for k, v := range src.null {
+			out.null[k] = v
 		}
 		for k, v := range src.beyond {
 			out.beyond[k] = v
@@ -111,8 +115,9 @@ func join(path, key string) string {
 	return path + "." + key
 }
 
-// isEnum reports whether t is one of the SDK's string enums: a struct with
-// only unexported fields and a Value method, sent as a JSON string.
+// isEnum reports whether t is one of the SDK's enums: a struct with only
+// unexported fields and a Value method, sent as a JSON string, or as a
+// number when its value field is an integer (eip's ip_version).
 func isEnum(t reflect.Type) bool {
 	if t.Kind() != reflect.Struct || t.NumField() == 0 {
 		return false
@@ -131,11 +136,19 @@ func (w *walker) walk(path string, v any, t reflect.Type) {
 		t = t.Elem()
 	}
 	if v == nil {
-		w.fail(path, "null")
+		if _, ok := w.allow.null[path]; !ok {
+			w.fail(path, "null")
+		}
 		return
 	}
 	_, emptyOK := w.allow.empty[path]
 	switch {
+	case isEnum(t) && t.Field(0).Type.Kind() >= reflect.Int && t.Field(0).Type.Kind() <= reflect.Int64:
+		if n, ok := v.(json.Number); !ok {
+			w.fail(path, "%T %v where the model has an integer enum", v, v)
+		} else if _, err := n.Int64(); err != nil {
+			w.fail(path, "%s is not an integer", n)
+		}
 	case t.Kind() == reflect.Interface:
 		// The SDK leaves the type open (az_status); it must still carry
 		// something.

@@ -25,9 +25,15 @@ const (
 // unscoped is the scope of a token issued without a project.
 const unscoped = "(unscoped)"
 
+// domainScoped is the scope of a token issued for the account (domain):
+// IAM calls accept it, project APIs refuse it (it never equals a project
+// ID).
+const domainScoped = "(domain)"
+
 // issuedToken is a token handed out by POST /v3/auth/tokens.
 type issuedToken struct {
 	projectID string // "" for an unscoped token, which no project API accepts
+	domain    bool   // a domain-scoped token
 	expires   time.Time
 }
 
@@ -53,7 +59,10 @@ func (e *Emulator) authenticate(c *call, now time.Time) (string, *response) {
 	if !now.Before(it.expires) {
 		return "", authFailure("the token expired at %s", it.expires.UTC().Format(time.RFC3339))
 	}
-	if it.projectID == "" {
+	switch {
+	case it.domain:
+		return domainScoped, nil
+	case it.projectID == "":
 		// Unscoped tokens exist at IAM but service APIs refuse them; the
 		// marker never equals a project ID, so admit answers 403.
 		return unscoped, nil
@@ -67,7 +76,17 @@ func (e *Emulator) checkSignature(c *call, header string, now time.Time) (string
 	if !ok {
 		return "", authFailure("the Authorization header is not of the form %s Access=..., SignedHeaders=..., Signature=...", signer.Algorithm)
 	}
-	if e.cfg.AccessKey == "" || access != e.cfg.AccessKey {
+	secret, securityToken := e.cfg.SecretKey, e.cfg.SecurityToken
+	temp, isTemp := e.temporary[access]
+	switch {
+	case isTemp:
+		// Temporary keys (iam.go, metadata.go) always need their
+		// security token, and stop working at expires_at.
+		if !now.Before(temp.expires) {
+			return "", authFailure("the temporary access key expired at %s", temp.expires.UTC().Format(time.RFC3339))
+		}
+		secret, securityToken = temp.secret, temp.securityToken
+	case e.cfg.AccessKey == "" || access != e.cfg.AccessKey:
 		return "", authFailure("unknown access key")
 	}
 	if e.cfg.AKSKLockout && now.Before(e.lockedUntil) {
@@ -84,11 +103,11 @@ func (e *Emulator) checkSignature(c *call, header string, now time.Time) (string
 	if skew := now.Sub(at); skew > maxClockSkew || skew < -maxClockSkew {
 		return "", e.badSignature(now, fmt.Sprintf("%s %s is more than 15 minutes away from the server time %s", signer.HeaderDate, date, now.UTC().Format(signer.DateFormat)))
 	}
-	want := signer.Signature(r, c.body, signed, e.cfg.SecretKey)
+	want := signer.Signature(r, c.body, signed, secret)
 	if !hmac.Equal([]byte(strings.ToLower(sig)), []byte(want)) {
 		return "", e.badSignature(now, "the signature does not match the request (check the secret key, the signed headers and the body)")
 	}
-	if e.cfg.SecurityToken != "" && subtle.ConstantTimeCompare([]byte(r.Header.Get("X-Security-Token")), []byte(e.cfg.SecurityToken)) != 1 {
+	if securityToken != "" && subtle.ConstantTimeCompare([]byte(r.Header.Get("X-Security-Token")), []byte(securityToken)) != 1 {
 		return "", authFailure("X-Security-Token is missing or not valid for this access key")
 	}
 	e.badSignatures = 0
@@ -131,6 +150,10 @@ type iamRequest struct {
 				ID   string `json:"id"`
 				Name string `json:"name"`
 			} `json:"project"`
+			Domain *struct {
+				ID   string `json:"id"`
+				Name string `json:"name"`
+			} `json:"domain"`
 		} `json:"scope"`
 	} `json:"auth"`
 }
@@ -152,20 +175,36 @@ func (e *Emulator) issueToken(c *call) response {
 	if !e.validUser(u.Name, u.Password, u.Domain.Name) {
 		return iamError(http.StatusUnauthorized, "The username or password is wrong.")
 	}
-	projectID, projectName := "", ""
-	if s := req.Auth.Scope; s != nil && s.Project != nil {
+	var scoped project
+	domainScope := false
+	if s := req.Auth.Scope; s != nil {
 		switch {
-		case s.Project.ID != "" && s.Project.ID == e.cfg.ProjectID,
-			s.Project.ID == "" && s.Project.Name == e.cfg.ProjectName:
-			projectID, projectName = e.cfg.ProjectID, e.cfg.ProjectName
-		default:
-			return iamError(http.StatusUnauthorized, fmt.Sprintf("the project in auth.scope does not exist (known: id %s, name %s)", e.cfg.ProjectID, e.cfg.ProjectName))
+		case s.Project != nil && s.Domain != nil:
+			return iamError(http.StatusBadRequest, "auth.scope names both a project and a domain; name one")
+		case s.Project != nil:
+			var ok bool
+			if s.Project.ID != "" {
+				scoped, ok = e.projectByID(s.Project.ID)
+			} else {
+				scoped, ok = e.projectByName(s.Project.Name)
+			}
+			if !ok {
+				return iamError(http.StatusUnauthorized, fmt.Sprintf("the project in auth.scope does not exist (known IDs: %s)", strings.Join(e.projectIDs(), ", ")))
+			}
+		case s.Domain != nil:
+			// A user can scope a token to the account it belongs to
+			// only: the domain named in its password identity.
+			d := s.Domain
+			if (d.ID == "" && d.Name == "") || (d.Name != "" && d.Name != u.Domain.Name) || (d.ID != "" && d.ID != DomainIDOf(u.Domain.Name)) {
+				return iamError(http.StatusUnauthorized, "the domain in auth.scope is not the user's domain")
+			}
+			domainScope = true
 		}
 	}
 	tok := newToken()
 	issued := c.now
 	expires := issued.Add(e.cfg.TokenTTL)
-	e.tokens[tok] = issuedToken{projectID: projectID, expires: expires}
+	e.tokens[tok] = issuedToken{projectID: scoped.id, domain: domainScope, expires: expires}
 
 	const iamTime = "2006-01-02T15:04:05.000000Z07:00"
 	body := map[string]any{
@@ -175,12 +214,15 @@ func (e *Emulator) issueToken(c *call) response {
 		"user": map[string]any{
 			"name":   u.Name,
 			"id":     shortHash("user:" + u.Name),
-			"domain": map[string]string{"name": u.Domain.Name, "id": shortHash("domain:" + u.Domain.Name)},
+			"domain": map[string]string{"name": u.Domain.Name, "id": DomainIDOf(u.Domain.Name)},
 		},
 		"catalog": []any{},
 	}
-	if projectID != "" {
-		body["project"] = map[string]any{"id": projectID, "name": projectName}
+	switch {
+	case scoped.id != "":
+		body["project"] = map[string]any{"id": scoped.id, "name": scoped.name}
+	case domainScope:
+		body["domain"] = map[string]any{"id": DomainIDOf(u.Domain.Name), "name": u.Domain.Name}
 	}
 	resp := jsonResponse(http.StatusCreated, map[string]any{"token": body})
 	resp.setHeader("X-Subject-Token", tok)

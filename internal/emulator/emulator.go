@@ -19,6 +19,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 )
@@ -42,8 +43,38 @@ type User struct {
 // Config configures an Emulator. The zero value is usable but accepts no
 // credentials, so set at least one of Token, AccessKey/SecretKey or Users.
 type Config struct {
-	ProjectID   string // default DefaultProjectID
-	ProjectName string // accepted as scope.project.name at IAM; default DefaultProjectName
+	ProjectID   string // default DefaultProjectID; ignored when Projects is set
+	ProjectName string // accepted as scope.project.name at IAM; default DefaultProjectName; ignored when Projects is set
+	// Projects are the IAM projects (regions and sub-projects) the
+	// emulator serves, each with its own instances and public IPs. Empty:
+	// one project, ProjectName -> ProjectID, which is what every test
+	// before multi-project support expects. The first project is
+	// ProjectID(); Instances and PublicIPs below belong to it.
+	Projects []Project
+	// DomainName is the account that owns the projects (their domain_id
+	// is DomainIDOf(DomainName)); default DefaultDomainName.
+	DomainName string
+	// Agencies may be assumed at POST /v3.0/OS-CREDENTIAL/securitytokens.
+	Agencies []Agency
+	// PublicIPs are EIPs the VPC listing shows in the first project (see
+	// vpc.go for how binds add to them).
+	PublicIPs []PublicIP
+
+	// MetadataCredentialTTL is the lifetime of the temporary credentials
+	// the ECS metadata service hands out; default 1h.
+	MetadataCredentialTTL time.Duration
+	// NotECS imitates a machine that is not an ECS: every metadata path
+	// answers 404 (a real non-ECS host has nothing at 169.254.169.254).
+	NotECS bool
+	// MetadataNoAgency imitates an ECS without an agency: the securitykey
+	// answers 401 with the message the SDK's metadata accessor looks for
+	// ("Please configure Cloud Service Agency first").
+	MetadataNoAgency bool
+	// MetadataRequireToken imitates a metadata service that insists on
+	// the session token (PUT /meta-data/latest/api/token, sent back in
+	// X-Metadata-Token); without it the token is optional, as the SDK
+	// tolerates both.
+	MetadataRequireToken bool
 
 	Token         string // static token accepted in X-Auth-Token ("" = none)
 	AccessKey     string // AK/SK pair accepted with SDK-HMAC-SHA256 ("" = none)
@@ -57,7 +88,7 @@ type Config struct {
 	Users    []User        // IAM password exchange at POST /v3/auth/tokens
 	TokenTTL time.Duration // lifetime of IAM-issued tokens; default 24h
 
-	Instances             []string      // seeded instance IDs; default: one generated
+	Instances             []string      // seeded instance IDs of the first project (unless it has its own); default: one generated
 	JobDuration           time.Duration // how long a job stays Running; default 2s
 	JobInvisible          time.Duration // a new job answers DBS.200543 for this long
 	MaxProxiesPerInstance int           // default 4
@@ -117,12 +148,16 @@ type Emulator struct {
 	badSignatures int
 	lockedUntil   time.Time
 	addrSeq       int
+	projects      []project               // fixed by New, in Config order
+	temporary     map[string]temporaryKey // access key -> temporary credentials (iam.go)
+	metaTokens    map[string]time.Time    // metadata session token -> expiry (metadata.go)
+	publicIPs     []*publicIP             // vpc.go
 
 	logMu     sync.Mutex
 	closed    chan struct{}
 	closeOnce sync.Once
-	srv       *http.Server
-	url       string
+	servers   map[string]*http.Server // listener name -> server, made by Start
+	urls      map[string]string       // listener name -> URL
 }
 
 // New builds an Emulator with its seeded instances. It does not listen.
@@ -132,6 +167,13 @@ func New(cfg Config) *Emulator {
 	}
 	if cfg.ProjectName == "" {
 		cfg.ProjectName = DefaultProjectName
+	}
+	normalizeProjects(&cfg)
+	if cfg.DomainName == "" {
+		cfg.DomainName = DefaultDomainName
+	}
+	if cfg.MetadataCredentialTTL <= 0 {
+		cfg.MetadataCredentialTTL = time.Hour
 	}
 	if cfg.TokenTTL <= 0 {
 		cfg.TokenTTL = 24 * time.Hour
@@ -149,58 +191,102 @@ func New(cfg Config) *Emulator {
 		cfg.NewProxyVersion = LatestProxyVersion
 	}
 	e := &Emulator{
-		cfg:       cfg,
-		instances: map[string]*instance{},
-		jobs:      map[string]*job{},
-		tokens:    map[string]issuedToken{},
-		closed:    make(chan struct{}),
+		cfg:        cfg,
+		instances:  map[string]*instance{},
+		jobs:       map[string]*job{},
+		tokens:     map[string]issuedToken{},
+		temporary:  map[string]temporaryKey{},
+		metaTokens: map[string]time.Time{},
+		closed:     make(chan struct{}),
 	}
 	e.bucket = newRateBucket(cfg.RateLimit, cfg.Now())
-	ids := cfg.Instances
-	if len(ids) == 0 {
-		ids = []string{newInstanceID()}
-	}
-	for _, id := range ids {
-		e.addInstance(id)
+	for _, p := range cfg.Projects {
+		e.projects = append(e.projects, project{name: p.Name, id: p.ID})
+		ids := p.Instances
+		if len(ids) == 0 {
+			ids = []string{newInstanceID()}
+		}
+		for _, id := range ids {
+			e.addInstance(id, p.ID)
+		}
+		for _, ip := range p.PublicIPs {
+			e.addPublicIP(p.ID, ip, false)
+		}
 	}
 	return e
 }
 
-// Start builds an Emulator and serves it on a random loopback port. Loopback
+// Names of the emulator's listeners, as Request.Listener gives them.
+const (
+	ListenerMain     = "main"     // the TaurusDB API (and IAM, for auth_url = URL()+"/v3")
+	ListenerIAM      = "iam"      // IAM alone: IAMURL()
+	ListenerMetadata = "metadata" // the ECS metadata service: MetadataURL()
+	ListenerVPC      = "vpc"      // the VPC (EIP) API: VPCURL()
+)
+
+// listeners is the order Start opens them in.
+var listeners = []string{ListenerMain, ListenerIAM, ListenerMetadata, ListenerVPC}
+
+// Start builds an Emulator and serves it on random loopback ports: one
+// listener for the TaurusDB API (URL) and one each for IAM, the ECS
+// metadata service and VPC, as the real services have hosts of their own.
+// A client that sends a credential to the wrong host shows up in the
+// request log (Request.Listener, Request.CredentialHeaders). Loopback
 // only: the emulator accepts made-up credentials and must not be reachable
 // from elsewhere.
 func Start(cfg Config) (*Emulator, error) {
 	e := New(cfg)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	e.srv = &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second}
-	e.url = "http://" + ln.Addr().String()
-	go func() {
-		if err := e.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			e.logLine("serve: " + err.Error())
+	e.servers, e.urls = map[string]*http.Server{}, map[string]string{}
+	for _, name := range listeners {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			e.Close()
+			return nil, err
 		}
-	}()
+		srv := &http.Server{Handler: e.Handler(name), ReadHeaderTimeout: 10 * time.Second}
+		e.servers[name], e.urls[name] = srv, "http://"+ln.Addr().String()
+		go func() {
+			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				e.logLine("serve " + name + ": " + err.Error())
+			}
+		}()
+	}
 	return e, nil
+}
+
+// Handler serves the routes of one listener (ListenerMain, ListenerIAM,
+// ListenerMetadata or ListenerVPC), for callers that run their own
+// servers; other paths answer 404. ServeHTTP is Handler(ListenerMain).
+func (e *Emulator) Handler(listener string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { e.serve(listener, w, r) })
 }
 
 // URL is the endpoint for the provider ("http://127.0.0.1:port", without
 // /v3). It is empty unless the emulator was made by Start.
-func (e *Emulator) URL() string { return e.url }
+func (e *Emulator) URL() string { return e.urls[ListenerMain] }
 
-// Close stops the server (if Start made one) and aborts injected latencies.
-// It is safe to call more than once.
+// IAMURL is IAM's endpoint (auth_url is IAMURL()+"/v3"); "" unless Start.
+func (e *Emulator) IAMURL() string { return e.urls[ListenerIAM] }
+
+// MetadataURL stands for http://169.254.169.254; "" unless Start.
+func (e *Emulator) MetadataURL() string { return e.urls[ListenerMetadata] }
+
+// VPCURL is the VPC endpoint (publicips); "" unless Start.
+func (e *Emulator) VPCURL() string { return e.urls[ListenerVPC] }
+
+// Close stops the servers (if Start made them) and aborts injected
+// latencies. It is safe to call more than once.
 func (e *Emulator) Close() {
 	e.closeOnce.Do(func() {
 		close(e.closed)
-		if e.srv != nil {
-			_ = e.srv.Close()
+		for _, srv := range e.servers {
+			_ = srv.Close()
 		}
 	})
 }
 
-// ProjectID is the only project the emulator knows.
+// ProjectID is the first project's ID (with the default Config, the only
+// project).
 func (e *Emulator) ProjectID() string { return e.cfg.ProjectID }
 
 func (e *Emulator) now() time.Time { return e.cfg.Now() }
@@ -211,6 +297,10 @@ func (e *Emulator) now() time.Time { return e.cfg.Now() }
 // optional fault after it (the "ambiguous failure": done, but the client
 // hears otherwise).
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	e.serve(ListenerMain, w, r)
+}
+
+func (e *Emulator) serve(listener string, w http.ResponseWriter, r *http.Request) {
 	started := time.Now()
 	reqID := newRequestID()
 	w.Header().Set("X-Request-Id", reqID)
@@ -224,12 +314,14 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r.Body = io.NopCloser(bytes.NewReader(body))
 
 	entry := Request{
-		Method:    r.Method,
-		Path:      r.URL.Path,
-		RawQuery:  r.URL.RawQuery,
-		Body:      redactBody(r.URL.Path, body),
-		RequestID: reqID,
-		At:        e.now(),
+		Method:            r.Method,
+		Path:              r.URL.Path,
+		RawQuery:          r.URL.RawQuery,
+		Body:              redactBody(r.URL.Path, body),
+		RequestID:         reqID,
+		At:                e.now(),
+		Listener:          listener,
+		CredentialHeaders: credentialHeaders(r.Header),
 	}
 	// The entry is recorded before the answer goes out, so a client that
 	// has its answer always finds the request in Requests().
@@ -244,7 +336,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}()
 
-	c := &call{req: r, body: body, query: r.URL.Query(), reqID: reqID}
+	c := &call{req: r, body: body, query: r.URL.Query(), reqID: reqID, listener: listener}
 	early, rt, fault := e.admit(c, readErr)
 	if early != nil {
 		early.send(w, commit)
@@ -279,13 +371,19 @@ func (e *Emulator) admit(c *call, readErr error) (*response, *matchedRoute, *Fau
 	now := e.now()
 	e.advance(now)
 
-	if ok, retryAfter := e.bucket.take(now); !ok {
-		resp := apiError(http.StatusTooManyRequests, codeThrottled, "The throttling threshold has been reached: the emulator's rate limit is %g requests per second", e.cfg.RateLimit)
-		resp.setHeader("Retry-After", retryAfter)
-		return &resp, nil, nil
+	// The rate limit and the faults stand for the TaurusDB API gateway:
+	// they act on the main listener only, and the other services have
+	// switches of their own (NotECS, MetadataNoAgency).
+	main := c.listener == ListenerMain
+	if main {
+		if ok, retryAfter := e.bucket.take(now); !ok {
+			resp := apiError(http.StatusTooManyRequests, codeThrottled, "The throttling threshold has been reached: the emulator's rate limit is %g requests per second", e.cfg.RateLimit)
+			resp.setHeader("Retry-After", retryAfter)
+			return &resp, nil, nil
+		}
 	}
 
-	rt := resolve(c.req.Method, c.req.URL.Path)
+	rt := resolve(c.listener, c.req.Method, c.req.URL.Path)
 	if rt == nil {
 		resp := apiError(http.StatusNotFound, codeNoSuchAPI, "The API does not exist or has not been published in the environment: %s %s", c.req.Method, c.req.URL.Path)
 		return &resp, nil, nil
@@ -294,17 +392,26 @@ func (e *Emulator) admit(c *call, readErr error) (*response, *matchedRoute, *Fau
 		resp := apiError(http.StatusBadRequest, codeBadRequest, "reading the request body: %v", readErr)
 		return &resp, nil, nil
 	}
-	if rt.project {
+	switch rt.auth {
+	case authProject:
 		scope, fail := e.authenticate(c, now)
 		if fail != nil {
 			return fail, nil, nil
 		}
-		if rt.projectID != e.cfg.ProjectID || (scope != "" && scope != rt.projectID) {
-			resp := apiError(http.StatusForbidden, codeForbiddenProject, "the project %q in the URL is not accessible with these credentials (this emulator serves project %s)", rt.projectID, e.cfg.ProjectID)
+		if _, known := e.projectByID(rt.projectID); !known || (scope != "" && scope != rt.projectID) {
+			resp := apiError(http.StatusForbidden, codeForbiddenProject, "the project %q in the URL is not accessible with these credentials (this emulator serves the projects %s)", rt.projectID, strings.Join(e.projectIDs(), ", "))
 			return &resp, nil, nil
+		}
+		c.projectID = rt.projectID
+	case authIAM:
+		if fail := e.authenticateIAM(c, now); fail != nil {
+			return fail, nil, nil
 		}
 	}
 	c.params = rt.params
+	if !main {
+		return nil, rt, nil
+	}
 	return nil, rt, e.pickFault(c.req.Method, rt.relPath, rt.pattern)
 }
 
@@ -319,13 +426,15 @@ func (e *Emulator) dispatch(rt *matchedRoute, c *call) response {
 
 // call is what a handler gets to see of a request.
 type call struct {
-	req      *http.Request
-	body     []byte
-	query    map[string][]string
-	params   map[string]string
-	reqID    string
-	now      time.Time
-	jobFault *Fault // FaultJobFails / FaultJobHangs for the job this call creates
+	req       *http.Request
+	body      []byte
+	query     map[string][]string
+	params    map[string]string
+	reqID     string
+	listener  string // the listener that got the request
+	projectID string // the project of the URL, for project APIs
+	now       time.Time
+	jobFault  *Fault // FaultJobFails / FaultJobHangs for the job this call creates
 }
 
 func (c *call) queryValue(k string) (string, bool) {

@@ -137,17 +137,18 @@ func (e *Emulator) lockAdvance() func() {
 	return e.mu.Unlock
 }
 
-// InstanceIDs lists the instances in the order they were added.
+// InstanceIDs lists the instances of every project in the order they were
+// added (InstancesOf lists one project's).
 func (e *Emulator) InstanceIDs() []string {
 	defer e.lockAdvance()()
 	return append([]string(nil), e.instanceOrder...)
 }
 
-// AddInstance adds an instance with one master and two read replicas and
-// returns its ID.
+// AddInstance adds an instance with one master and two read replicas to
+// the first project and returns its ID.
 func (e *Emulator) AddInstance() string {
 	defer e.lockAdvance()()
-	return e.addInstance(newInstanceID()).id
+	return e.addInstance(newInstanceID(), e.cfg.ProjectID).id
 }
 
 // InstanceNodes lists the DB nodes of an instance (nil if unknown): the

@@ -217,8 +217,9 @@ func (e *Emulator) getJob(c *call) response {
 		return badRequest("the query parameter id (the job ID) is required")
 	}
 	j, ok := e.jobs[id]
-	// A fresh job is not queryable for a while on the real service.
-	if !ok || c.now.Before(j.created.Add(e.cfg.JobInvisible)) {
+	// A fresh job is not queryable for a while on the real service, and
+	// another project's job is unknown here.
+	if !ok || c.now.Before(j.created.Add(e.cfg.JobInvisible)) || !e.jobInProject(j, c.projectID) {
 		return apiError(http.StatusBadRequest, codeJobNotFound, "The job %s does not exist.", id)
 	}
 	out := jobJSON{
@@ -238,6 +239,12 @@ func (e *Emulator) getJob(c *call) response {
 		out.Entities.ProxyIDs = j.proxyIDs
 	}
 	return jsonResponse(http.StatusOK, jobResponseJSON{Job: out})
+}
+
+// jobInProject reports whether the job's instance belongs to the project.
+func (e *Emulator) jobInProject(j *job, projectID string) bool {
+	inst := e.instances[j.instanceID]
+	return inst == nil || inst.projectID == projectID
 }
 
 // JobView is a snapshot of a job for tests.

@@ -22,6 +22,26 @@ type Request struct {
 	RequestID string
 	At        time.Time // by Config.Now
 	Fault     string    // the fault applied, e.g. "throttle" or "drop-connection (after)"
+	// Listener is the listener that got the request: ListenerMain,
+	// ListenerIAM, ListenerMetadata or ListenerVPC.
+	Listener string
+	// CredentialHeaders names the credential headers the request carried
+	// (of Authorization, X-Auth-Token and X-Security-Token, in that order),
+	// never their values, so a test can prove which host got credentials.
+	CredentialHeaders []string
+}
+
+// credentialNames are the headers that carry credentials.
+var credentialNames = []string{"Authorization", "X-Auth-Token", "X-Security-Token"}
+
+func credentialHeaders(h http.Header) []string {
+	var out []string
+	for _, name := range credentialNames {
+		if _, ok := h[name]; ok {
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 // Requests returns a copy of the request log, oldest first.
@@ -31,6 +51,7 @@ func (e *Emulator) Requests() []Request {
 	out := make([]Request, len(e.requests))
 	for i, r := range e.requests {
 		r.Body = append([]byte(nil), r.Body...)
+		r.CredentialHeaders = append([]string(nil), r.CredentialHeaders...)
 		out[i] = r
 	}
 	return out
@@ -61,6 +82,9 @@ func (e *Emulator) record(r Request, took time.Duration) {
 	}
 	if r.Fault != "" {
 		line += " fault=" + strings.ReplaceAll(r.Fault, " ", "")
+	}
+	if r.Listener != ListenerMain {
+		line += " listener=" + r.Listener
 	}
 	e.logLine(line)
 }

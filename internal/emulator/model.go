@@ -70,6 +70,7 @@ type Node struct {
 
 type instance struct {
 	id, name        string
+	projectID       string // the project whose URLs reach it
 	nodes           []Node
 	subnetID        string
 	vpcID           string // the VPC of the instance (and of its proxies' private DNS zone)
@@ -135,7 +136,9 @@ const azCount = 3
 
 // azCode is the code of the i-th availability zone (from 0). Huawei Cloud
 // names zones after the region with a letter suffix (cn-north-4a), and the
-// IAM project name is the region name, so the zones follow ProjectName.
+// IAM project name is the region name, so the zones follow ProjectName
+// (the first project's: every project's instances use the same zones, a
+// simplification no test of the provider depends on).
 func (e *Emulator) azCode(i int) string {
 	return e.cfg.ProjectName + string(rune('a'+i%azCount))
 }
@@ -151,9 +154,9 @@ func (e *Emulator) azDescription(code string) string {
 	return ""
 }
 
-func (e *Emulator) addInstance(id string) *instance {
+func (e *Emulator) addInstance(id, projectID string) *instance {
 	inst := &instance{
-		id: id, name: "gauss-" + id[:min(4, len(id))], subnetID: newUUID(), vpcID: newUUID(),
+		id: id, projectID: projectID, name: "gauss-" + id[:min(4, len(id))], subnetID: newUUID(), vpcID: newUUID(),
 		securityGroupID: newUUID(), createdAt: e.now(),
 		// 192.168.0.x: nextAddress gives proxies 192.168.1.x and up, so
 		// an instance's write address never equals a proxy's.

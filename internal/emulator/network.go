@@ -158,7 +158,8 @@ func (e *Emulator) eipInUse(ip, except string) bool {
 // UUID, required for binding); with "false" it unbinds public_ip, which
 // must be the bound address. The list's eip shows the bound address when
 // the job completes, and is absent while none is bound: the public
-// reference provider waits for the key to disappear after unbinding.
+// reference provider waits for the key to disappear after unbinding. A
+// bind also makes the EIP known to the VPC listing (vpc.go).
 func (e *Emulator) bindEIP(c *call) response {
 	var req eipRequest
 	inst, p, fail := e.proxyCall(c, &req)
@@ -199,5 +200,9 @@ func (e *Emulator) bindEIP(c *call) response {
 		return badRequest("the EIP %s is bound to another resource", ip)
 	}
 	id := *req.PublicIPID
+	// The VPC listing must know the EIP the proxy gets (vpc.go).
+	if fail := e.registerBoundEIP(inst.projectID, ip, id); fail != nil {
+		return *fail
+	}
 	return e.settingJob(c, inst, p, jobBindEIP, func(q *proxy) { q.eip, q.eipID = ip, id })
 }

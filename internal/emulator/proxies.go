@@ -16,7 +16,8 @@ import (
 func (e *Emulator) instanceOf(c *call) (*instance, *response) {
 	id := c.params["instance_id"]
 	inst, ok := e.instances[id]
-	if !ok {
+	// Another project's instance is unknown here, as on the real API.
+	if !ok || inst.projectID != c.projectID {
 		r := apiError(http.StatusNotFound, codeInstanceNotFound, "The DB instance %s does not exist.", id)
 		return nil, &r
 	}

@@ -6,8 +6,8 @@ package emulator
 import "strings"
 
 // route maps a method and a path pattern to a handler. Patterns are written
-// relative to /v3/{project_id} for project APIs; "{name}" matches one
-// non-empty segment.
+// relative to /v3/{project_id} for project APIs (/v1/{project_id} for
+// VPC's); "{name}" matches one non-empty segment.
 type route struct {
 	method  string
 	pattern string
@@ -64,26 +64,82 @@ var projectRoutes = []route{
 // credentials other than the ones in its body.
 const iamTokensPath = "/v3/auth/tokens" //nolint:gosec // G101: a route path, not a credential
 
+// securityTokensPath is IAM's temporary access key call
+// (CreateTemporaryAccessKeyByAgency in the SDK's iam_meta.go).
+const securityTokensPath = "/v3.0/OS-CREDENTIAL/securitytokens" //nolint:gosec // G101: a route path, not a credential
+
+// authKind is what a route needs before its handler runs.
+type authKind int
+
+const (
+	authNone    authKind = iota // IAM's token exchange, the metadata service
+	authProject                 // project APIs: credentials valid for the URL's project
+	authIAM                     // IAM calls: any valid credentials, no project needed
+)
+
+// fixedRoute is a route without a project in its path.
+type fixedRoute struct {
+	method, path string
+	auth         authKind
+	handle       func(e *Emulator, c *call) response
+}
+
+// iamRoutes are served by the IAM listener and, because existing
+// configurations point auth_url at the main endpoint, by the main one too.
+var iamRoutes = []fixedRoute{
+	{"POST", iamTokensPath, authNone, (*Emulator).issueToken},             // KeystoneCreateUserTokenByPassword
+	{"GET", "/v3/projects", authIAM, (*Emulator).listProjects},            // KeystoneListProjects
+	{"POST", securityTokensPath, authIAM, (*Emulator).createTemporaryKey}, // CreateTemporaryAccessKeyByAgency
+}
+
+// metadataRoutes are the ECS metadata service's, as the SDK's
+// core/auth/internal/metadata_accessor.go calls them.
+var metadataRoutes = []fixedRoute{
+	{"PUT", metadataTokenPath, authNone, (*Emulator).issueMetadataToken},
+	{"GET", securityKeyPath, authNone, (*Emulator).securityKey},
+}
+
 // matchedRoute is a resolved request target.
 type matchedRoute struct {
 	handle    func(e *Emulator, c *call) response
-	pattern   string // e.g. /instances/{instance_id}/proxy; the full path for IAM
-	relPath   string // the real path after /v3/{project_id}; the full path for IAM
-	project   bool   // a project API: needs authentication and the right project
+	pattern   string // e.g. /instances/{instance_id}/proxy; the full path outside projects
+	relPath   string // the real path after /v3/{project_id}; the full path outside projects
+	auth      authKind
 	projectID string
 	params    map[string]string
 }
 
-// resolve finds the route for a request, or nil. A known path with the wrong
-// method is also nil: the gateway answers unknown APIs with 404.
-func resolve(method, path string) *matchedRoute {
-	if path == iamTokensPath {
-		if method != "POST" {
-			return nil
-		}
-		return &matchedRoute{handle: (*Emulator).issueToken, pattern: iamTokensPath, relPath: iamTokensPath}
+// resolve finds the route for a request on a listener, or nil. A known
+// path with the wrong method is also nil: the gateway answers unknown APIs
+// with 404. Each listener serves its own routes only, as separate hosts do.
+func resolve(listener, method, path string) *matchedRoute {
+	var fixed []fixedRoute
+	switch listener {
+	case ListenerMain, ListenerIAM:
+		fixed = iamRoutes
+	case ListenerMetadata:
+		fixed = metadataRoutes
 	}
-	rest, ok := strings.CutPrefix(path, "/v3/")
+	for _, rt := range fixed {
+		if rt.path == path {
+			if rt.method != method {
+				return nil
+			}
+			return &matchedRoute{handle: rt.handle, pattern: path, relPath: path, auth: rt.auth}
+		}
+	}
+	switch listener {
+	case ListenerMain:
+		return resolveProject(path, "/v3/", method, projectRoutes)
+	case ListenerVPC:
+		return resolveProject(path, "/v1/", method, vpcRoutes)
+	}
+	return nil
+}
+
+// resolveProject matches prefix{project_id}/rel against routes.
+func resolveProject(path, prefix, method string, routes []route) *matchedRoute {
+	rest, ok := strings.CutPrefix(path, prefix)
 	if !ok {
 		return nil
 	}
@@ -92,12 +148,12 @@ func resolve(method, path string) *matchedRoute {
 		return nil
 	}
 	rel = "/" + rel
-	for _, rt := range projectRoutes {
+	for _, rt := range routes {
 		if rt.method != method {
 			continue
 		}
 		if params, ok := matchPattern(rt.pattern, rel); ok {
-			return &matchedRoute{handle: rt.handle, pattern: rt.pattern, relPath: rel, project: true, projectID: projectID, params: params}
+			return &matchedRoute{handle: rt.handle, pattern: rt.pattern, relPath: rel, auth: authProject, projectID: projectID, params: params}
 		}
 	}
 	return nil
