@@ -26,6 +26,14 @@ type Authenticator interface {
 	Mode() string
 }
 
+// ProjectScoper is an Authenticator whose credentials name a project. One
+// provider block may manage several regions, each with its own project ID;
+// ForProject gives the credentials for one of them. ForProject("") gives
+// credentials that name no project, as IAM's calls need.
+type ProjectScoper interface {
+	ForProject(projectID string) Authenticator
+}
+
 // TokenAuth sends a pre-issued IAM token as X-Auth-Token.
 type TokenAuth struct {
 	Token string
@@ -39,6 +47,11 @@ func (a TokenAuth) Authenticate(_ context.Context, req *http.Request, _ []byte) 
 
 // Mode implements Authenticator.
 func (TokenAuth) Mode() string { return "token" }
+
+// ForProject implements ProjectScoper. A token's scope was fixed when it
+// was issued, so it is used as it is: the API refuses it for another
+// project, and that refusal is the clearest message there is.
+func (a TokenAuth) ForProject(string) Authenticator { return a }
 
 // AKSKAuth signs each request with an access key pair (SDK-HMAC-SHA256).
 type AKSKAuth struct {
@@ -67,6 +80,13 @@ func (a AKSKAuth) Authenticate(_ context.Context, req *http.Request, body []byte
 	return nil
 }
 
+// ForProject implements ProjectScoper: the same keys, signing with
+// X-Project-Id projectID (none for "").
+func (a AKSKAuth) ForProject(projectID string) Authenticator {
+	a.ProjectID = projectID
+	return a
+}
+
 // Mode implements Authenticator.
 func (a AKSKAuth) Mode() string {
 	if a.SecurityToken != "" {
@@ -76,7 +96,9 @@ func (a AKSKAuth) Mode() string {
 }
 
 // PasswordAuth exchanges a user name and password for an IAM token, caches
-// it, and fetches a new one before the cached one expires.
+// it, and fetches a new one before the cached one expires. The token is
+// scoped to ProjectID, or, when that is empty, to the domain DomainName:
+// a domain-scoped token is what IAM's project list needs.
 type PasswordAuth struct {
 	AuthURL    string // IAM endpoint including /v3
 	UserName   string
@@ -92,6 +114,33 @@ type PasswordAuth struct {
 	mu      sync.Mutex
 	token   string
 	expires time.Time
+
+	viewsMu sync.Mutex
+	views   map[string]*PasswordAuth
+}
+
+// ForProject implements ProjectScoper: a PasswordAuth for projectID (the
+// domain for ""), with its own token, since IAM scopes a token to one
+// project. Asking again for the same project returns the same one, so its
+// token is reused.
+func (a *PasswordAuth) ForProject(projectID string) Authenticator {
+	if projectID == a.ProjectID {
+		return a
+	}
+	a.viewsMu.Lock()
+	defer a.viewsMu.Unlock()
+	if v, ok := a.views[projectID]; ok {
+		return v
+	}
+	v := &PasswordAuth{
+		AuthURL: a.AuthURL, UserName: a.UserName, Password: a.Password, DomainName: a.DomainName, ProjectID: projectID,
+		HTTPClient: a.HTTPClient, UserAgent: a.UserAgent, Now: a.Now, RenewBefore: a.RenewBefore,
+	}
+	if a.views == nil {
+		a.views = map[string]*PasswordAuth{}
+	}
+	a.views[projectID] = v
+	return v
 }
 
 // Mode implements Authenticator.
@@ -157,11 +206,14 @@ type iamTokenRequest struct {
 			} `json:"password"`
 		} `json:"identity"`
 		Scope struct {
-			Project struct {
-				ID string `json:"id"`
-			} `json:"project"`
+			// One of the two: a project's token, or the domain's.
+			Project *iamScopeProject `json:"project,omitempty"`
+			Domain  *iamDomain       `json:"domain,omitempty"`
 		} `json:"scope"`
 	} `json:"auth"`
+}
+type iamScopeProject struct {
+	ID string `json:"id"`
 }
 type iamTokenResponse struct {
 	Token struct {
@@ -173,7 +225,11 @@ func (a *PasswordAuth) exchange(ctx context.Context) (string, time.Time, error) 
 	var body iamTokenRequest
 	body.Auth.Identity.Methods = []string{"password"}
 	body.Auth.Identity.Password.User = iamUser{Name: a.UserName, Password: a.Password, Domain: iamDomain{Name: a.DomainName}}
-	body.Auth.Scope.Project.ID = a.ProjectID
+	if a.ProjectID != "" {
+		body.Auth.Scope.Project = &iamScopeProject{ID: a.ProjectID}
+	} else {
+		body.Auth.Scope.Domain = &iamDomain{Name: a.DomainName}
+	}
 	payload, err := json.Marshal(body)
 	if err != nil {
 		return "", time.Time{}, err

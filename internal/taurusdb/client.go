@@ -27,9 +27,12 @@ import (
 // Config holds everything New needs. Endpoint, ProjectID and Auth are required.
 type Config struct {
 	// Endpoint is scheme://host[:port], without /v3.
-	Endpoint  string
-	ProjectID string
-	Auth      Authenticator
+	Endpoint string
+	// VPCEndpoint is the VPC service's scheme://host[:port], for the
+	// elastic public IP lookup (FindPublicIP); optional.
+	VPCEndpoint string
+	ProjectID   string
+	Auth        Authenticator
 	// Language is sent as X-Language (en-us or zh-cn) when set.
 	Language string
 	// MaxRetries bounds retries of one call after throttling, server errors
@@ -72,6 +75,7 @@ type Config struct {
 type Client struct {
 	cfg      Config
 	base     string // endpoint + /v3/{project_id}
+	vpcBase  string // VPC endpoint + /v1/{project_id}; "" without one
 	hc       *http.Client
 	log      Logger
 	clock    Clock
@@ -96,6 +100,14 @@ func New(cfg Config) (*Client, error) {
 	}
 	if cfg.ProjectID == "" {
 		return nil, errors.New("project_id is empty; set project_id (or HW_PROJECT_ID)")
+	}
+	vpcBase := ""
+	if cfg.VPCEndpoint != "" {
+		vep, err := ValidateEndpoint(cfg.VPCEndpoint, cfg.Insecure)
+		if err != nil {
+			return nil, fmt.Errorf("VPC endpoint: %w", err)
+		}
+		vpcBase = vep + "/v1/" + url.PathEscape(cfg.ProjectID)
 	}
 	if cfg.Auth == nil {
 		return nil, errors.New("no credentials configured")
@@ -131,13 +143,14 @@ func New(cfg Config) (*Client, error) {
 		cfg.JobSchedule = func() Schedule { return NewAdaptiveSchedule() }
 	}
 	c := &Client{
-		cfg:   cfg,
-		base:  ep + "/v3/" + url.PathEscape(cfg.ProjectID),
-		hc:    cfg.HTTPClient,
-		log:   cfg.Logger,
-		clock: cfg.Clock,
-		locks: map[string]chan struct{}{},
-		rng:   rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 0x7a75)), //nolint:gosec // jitter, not security
+		cfg:     cfg,
+		base:    ep + "/v3/" + url.PathEscape(cfg.ProjectID),
+		vpcBase: vpcBase,
+		hc:      cfg.HTTPClient,
+		log:     cfg.Logger,
+		clock:   cfg.Clock,
+		locks:   map[string]chan struct{}{},
+		rng:     rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 0x7a75)), //nolint:gosec // jitter, not security
 	}
 	if c.hc == nil {
 		c.hc = NewHTTPClient(cfg.Insecure)
@@ -244,13 +257,51 @@ func (e *LockWaitError) Error() string {
 
 func (e *LockWaitError) Unwrap() error { return e.Err }
 
+// service is the API a call goes to. Each has its own endpoint and path
+// prefix; everything else (retries, errors, logging) is shared.
+type service int
+
+const (
+	// serviceTaurusDB is {endpoint}/v3/{project_id}: the zero value, so
+	// every call that names no service goes there.
+	serviceTaurusDB service = iota
+	// serviceVPC is {vpc endpoint}/v1/{project_id}.
+	serviceVPC
+)
+
+// base returns the URL prefix of s, and the path part of it for messages.
+func (c *Client) serviceBase(s service) (string, string) {
+	switch s {
+	case serviceVPC:
+		return c.vpcBase, "/v1/" + c.cfg.ProjectID
+	case serviceTaurusDB:
+	}
+	return c.base, "/v3/" + c.cfg.ProjectID
+}
+
+// fullPath is the call's path with its service's prefix, for logs.
+func (c *Client) fullPath(cl call) string {
+	_, prefix := c.serviceBase(cl.service)
+	return prefix + cl.path
+}
+
+// name is the service's name in errors and logs; "" for TaurusDB, whose
+// messages predate the others.
+func (s service) name() string {
+	if s == serviceVPC {
+		return "VPC"
+	}
+	return ""
+}
+
 // call describes one API request.
 type call struct {
-	method string
-	path   string // below /v3/{project_id}
-	query  url.Values
-	in     any
-	out    any
+	service service
+	method  string
+	path    string // below the service's prefix (/v3/{project_id})
+	query   url.Values
+	in      any
+	out     any
 	// retryBusy makes "instance busy" answers wait and try again until the
 	// context ends; set for mutating calls, whose refusal means nothing ran.
 	retryBusy bool
@@ -336,7 +387,7 @@ func (c *Client) do(ctx context.Context, cl call) error {
 			return fmt.Errorf("not retrying (%s): the operation's timeout ends before the next try: %w", reason, err)
 		}
 		c.log.Warn(ctx, "retrying TaurusDB API call", map[string]any{
-			"method": cl.method, "path": cl.path, "reason": reason, "wait": wait.String(),
+			"method": cl.method, "path": c.fullPath(cl), "reason": reason, "wait": wait.String(),
 			"error": err.Error(), "request_id": RequestID(err),
 		})
 		if serr := c.clock.Sleep(ctx, wait); serr != nil {
@@ -478,7 +529,8 @@ func (c *Client) backoff(attempt int) time.Duration {
 }
 
 func (c *Client) once(ctx context.Context, cl call, payload []byte) error {
-	u := c.base + cl.path
+	base, prefix := c.serviceBase(cl.service)
+	u := base + cl.path
 	if len(cl.query) > 0 {
 		u += "?" + cl.query.Encode()
 	}
@@ -505,7 +557,7 @@ func (c *Client) once(ctx context.Context, cl call, payload []byte) error {
 	start := c.clock.Now()
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		c.log.Debug(ctx, "TaurusDB API call failed", map[string]any{"method": cl.method, "path": cl.path, "error": err.Error()})
+		c.log.Debug(ctx, "TaurusDB API call failed", map[string]any{"method": cl.method, "path": prefix + cl.path, "error": err.Error()})
 		var re *RedirectError
 		if errors.As(err, &re) {
 			// Without the url.Error around it, whose "Get <target>"
@@ -518,15 +570,16 @@ func (c *Client) once(ctx context.Context, cl call, payload []byte) error {
 	raw, readErr := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
 	requestID := resp.Header.Get("X-Request-Id")
 	c.log.Debug(ctx, "TaurusDB API call", map[string]any{
-		"method": cl.method, "path": cl.path, "query": cl.query.Encode(), "status": resp.StatusCode,
+		"method": cl.method, "path": prefix + cl.path, "query": cl.query.Encode(), "status": resp.StatusCode,
 		"request_id": requestID, "duration_ms": c.clock.Now().Sub(start).Milliseconds(), "auth": c.cfg.Auth.Mode(),
 	})
 	if readErr != nil {
 		return &DecodeError{Method: cl.method, Path: cl.path, Status: resp.StatusCode, RequestID: requestID, Problem: "reading the body: " + readErr.Error()}
 	}
 	if resp.StatusCode/100 != 2 {
-		apiErr := decodeAPIError(cl.method, "/v3/"+c.cfg.ProjectID+cl.path, resp.StatusCode, requestID, raw)
+		apiErr := decodeAPIError(cl.method, prefix+cl.path, resp.StatusCode, requestID, raw)
 		apiErr.Host = req.URL.Host
+		apiErr.Service = cl.service.name()
 		if ra := parseRetryAfter(resp.Header.Get("Retry-After"), c.clock.Now()); ra > 0 {
 			return &retryAfterError{APIError: apiErr, after: ra}
 		}
@@ -535,7 +588,7 @@ func (c *Client) once(ctx context.Context, cl call, payload []byte) error {
 	if cl.out != nil {
 		if err := decodeBody(raw, cl.out); err != nil {
 			var te *json.UnmarshalTypeError
-			return &DecodeError{Method: cl.method, Path: "/v3/" + c.cfg.ProjectID + cl.path, Status: resp.StatusCode, RequestID: requestID,
+			return &DecodeError{Method: cl.method, Path: prefix + cl.path, Status: resp.StatusCode, RequestID: requestID,
 				Problem: err.Error(), Body: snippet(raw), permanent: errors.As(err, &te)}
 		}
 	}

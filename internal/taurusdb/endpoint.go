@@ -47,12 +47,40 @@ func DefaultEndpoint(region string) (string, error) {
 	return "https://" + host, nil
 }
 
-// DefaultAuthURL returns the IAM endpoint of a region, including /v3.
-func DefaultAuthURL(region string) string {
-	if strings.HasPrefix(regionHosts[region], "gaussdb-mysql."+region+".otc.") {
+// DefaultAuthURL returns the IAM endpoint of a region, including /v3. It is
+// DefaultIAMURL under the name the provider's auth_url setting uses.
+func DefaultAuthURL(region string) string { return DefaultIAMURL(region) }
+
+// isOTC reports an Open Telekom Cloud region, whose services live under
+// otc.t-systems.com instead of myhuaweicloud.com.
+func isOTC(region string) bool {
+	return strings.HasPrefix(regionHosts[region], "gaussdb-mysql."+region+".otc.")
+}
+
+// DefaultIAMURL returns the IAM endpoint of a region, including /v3. The
+// SDK's IAM region table (services/iam/v3/region) has one exception to
+// iam.{region}.myhuaweicloud.com: eu-west-101 is served from
+// myhuaweicloud.eu.
+func DefaultIAMURL(region string) string {
+	switch {
+	case isOTC(region):
 		return "https://iam." + region + ".otc.t-systems.com/v3"
+	case region == "eu-west-101":
+		return "https://iam." + region + ".myhuaweicloud.eu/v3"
 	}
 	return "https://iam." + region + ".myhuaweicloud.com/v3"
+}
+
+// DefaultVPCEndpoint returns the VPC (elastic public IP) endpoint of a
+// region, scheme://host without a path. The SDK's EIP region table
+// (services/eip/v2/region) uses vpc.{region}.myhuaweicloud.com for every
+// region it lists, eu-west-101 included; Open Telekom Cloud regions use
+// vpc.{region}.otc.t-systems.com.
+func DefaultVPCEndpoint(region string) string {
+	if isOTC(region) {
+		return "https://vpc." + region + ".otc.t-systems.com"
+	}
+	return "https://vpc." + region + ".myhuaweicloud.com"
 }
 
 // ValidateEndpoint checks an endpoint setting: scheme://host[:port], no path

@@ -28,6 +28,9 @@ type APIError struct {
 	// Body holds the start of a body that was not the documented JSON
 	// error shape (an HTML page from a gateway, say).
 	Body string
+	// Service names the API when it is not TaurusDB's ("IAM", "VPC"), so
+	// its 404s are not read as news about a proxy.
+	Service string
 }
 
 func (e *APIError) Error() string {
@@ -45,11 +48,15 @@ func (e *APIError) Error() string {
 	if e.RequestID != "" {
 		b.WriteString(" (X-Request-Id " + e.RequestID + ")")
 	}
-	if e.Status == http.StatusNotFound && !notFoundCodes[e.Code] {
-		where := e.Path
-		if e.Host != "" {
-			where = e.Host + e.Path
-		}
+	where := e.Path
+	if e.Host != "" {
+		where = e.Host + e.Path
+	}
+	if e.Status == http.StatusNotFound && e.Service != "" && e.Code == "" {
+		fmt.Fprintf(&b, "; a 404 without an error code came from whatever answers at %s (a wrong %s endpoint or path prefix). "+
+			"Check the provider's %s endpoint and region", where, e.Service, e.Service)
+	}
+	if e.Status == http.StatusNotFound && e.Service == "" && !notFoundCodes[e.Code] {
 		fmt.Fprintf(&b, "; this 404 carries no TaurusDB not-found code, so it says nothing about the proxy: "+
 			"it came from whatever answers at %s (a gateway without that route, or a wrong endpoint or path prefix). "+
 			"Check the provider's endpoint and region", where)
