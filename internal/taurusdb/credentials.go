@@ -94,7 +94,7 @@ func (m *MetadataCredentials) Fetch(ctx context.Context) (TemporaryCredentials, 
 	}
 	u := base + metadataKeyPath
 	var creds TemporaryCredentials
-	err = retryTransient(ctx, clock, func() error {
+	err = retryTransient(ctx, clock, metadataTransient, func() error {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, http.NoBody)
 		if err != nil {
 			return err
@@ -133,6 +133,17 @@ func (m *MetadataCredentials) Fetch(ctx context.Context) (TemporaryCredentials, 
 	return creds, nil
 }
 
+// metadataTransient is a metadata answer worth another try: a server error
+// or a body cut short. A connection that fails is not: off ECS the address
+// leads nowhere, and more tries would only delay saying so.
+func metadataTransient(err error) bool {
+	if e, ok := asAPIError(err); ok {
+		return e.Status >= 500 || IsThrottled(err)
+	}
+	var de *DecodeError
+	return errors.As(err, &de) && !de.permanent
+}
+
 func (m *MetadataCredentials) headers(req *http.Request) {
 	if m.UserAgent != "" {
 		req.Header.Set("User-Agent", m.UserAgent)
@@ -143,7 +154,7 @@ func (m *MetadataCredentials) headers(req *http.Request) {
 // has no token API (an older one), so reads go without.
 func (m *MetadataCredentials) token(ctx context.Context, hc *http.Client, clock Clock, base string) (string, error) {
 	var token string
-	err := retryTransient(ctx, clock, func() error {
+	err := retryTransient(ctx, clock, metadataTransient, func() error {
 		req, err := http.NewRequestWithContext(ctx, http.MethodPut, base+metadataTokenPath, http.NoBody)
 		if err != nil {
 			return err

@@ -384,3 +384,16 @@ func TestAssumeRoleCredentials_fetchesThroughIAM(t *testing.T) {
 		t.Errorf("Describe %q", d)
 	}
 }
+
+// Off ECS the metadata address leads nowhere: that is said at once, not
+// after retries.
+func TestMetadataCredentials_unreachableIsNotRetried(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	url := srv.URL
+	srv.Close()
+	clk := newFakeClock()
+	_, err := (&MetadataCredentials{BaseURL: url, Clock: clk}).Fetch(context.Background())
+	if err == nil || len(clk.Sleeps()) != 0 || !strings.Contains(err.Error(), "ECS") {
+		t.Fatalf("err %v, sleeps %v", err, clk.Sleeps())
+	}
+}

@@ -274,7 +274,10 @@ func (i *IAM) send(ctx context.Context, method, u string, in, out any, secret bo
 	}
 	hc = withoutRedirects(hc)
 	var reqID string
-	err := retryTransient(ctx, i.clock(), func() error {
+	// Every IAM call here may be repeated: a second project list reads the
+	// same, and a second assume_role only issues credentials that expire
+	// unused. So a POST is retried like a GET.
+	err := retryTransient(ctx, i.clock(), iamTransient, func() error {
 		var body io.Reader
 		if payload != nil {
 			body = bytes.NewReader(payload)
@@ -352,16 +355,18 @@ func roundTrip(hc *http.Client, req *http.Request) (int, string, []byte, error) 
 	return resp.StatusCode, reqID, raw, nil
 }
 
-// retryTransient runs try up to iamTries times while it fails transiently:
-// a server error, throttling, an unreadable answer or a broken connection.
-// Authentication failures are never retried (bad signatures lock the key).
-// Waits go through clock, and end when ctx does.
-func retryTransient(ctx context.Context, clock Clock, try func() error) error {
+// iamTransient is a failure worth another try: a server error, throttling,
+// an unreadable answer or a broken connection.
+func iamTransient(err error) bool { return IsThrottled(err) || retryable(err, true) }
+
+// retryTransient runs try up to iamTries times while it fails in a way
+// transient accepts. Authentication failures are never retried (bad
+// signatures lock the key). Waits go through clock, and end when ctx does.
+func retryTransient(ctx context.Context, clock Clock, transient func(error) bool, try func() error) error {
 	var err error
 	for n := 1; ; n++ {
 		err = try()
-		transient := IsThrottled(err) || retryable(err, true)
-		if err == nil || ctx.Err() != nil || n >= iamTries || IsAuth(err) || !transient {
+		if err == nil || ctx.Err() != nil || n >= iamTries || IsAuth(err) || !transient(err) {
 			return err
 		}
 		if serr := clock.Sleep(ctx, iamBackoff<<(n-1)); serr != nil {

@@ -277,3 +277,21 @@ func TestIAM_assumeRoleIncompleteAnswerHidesSecrets(t *testing.T) {
 
 func fmtV(v any) string      { return fmt.Sprintf("%v %s %+v", v, v, v) }
 func fmtSharpV(v any) string { return fmt.Sprintf("%#v", v) }
+
+// projectAuth is an Authenticator that is no ProjectScoper and names a
+// project anyway.
+type projectAuth struct{}
+
+func (projectAuth) Authenticate(_ context.Context, req *http.Request, _ []byte) error {
+	req.Header.Set("X-Project-Id", "p")
+	return nil
+}
+func (projectAuth) Mode() string { return "test" }
+
+func TestIAM_refusesToSendAProject(t *testing.T) {
+	var calls atomic.Int32
+	iam, _ := newTestIAM(t, http.HandlerFunc(func(http.ResponseWriter, *http.Request) { calls.Add(1) }), projectAuth{})
+	if _, err := iam.ProjectID(context.Background(), "r"); err == nil || !strings.Contains(err.Error(), "X-Project-Id") || calls.Load() != 0 {
+		t.Fatalf("err %v after %d calls", err, calls.Load())
+	}
+}
