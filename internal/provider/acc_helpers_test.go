@@ -75,11 +75,12 @@ func (a *accEnv) factories() map[string]func() (tfprotov6.ProviderServer, error)
 func (a *accEnv) providerHCL() string {
 	return fmt.Sprintf(`
 provider "taurusdb" {
-  endpoint   = %q
-  project_id = %q
-  auth_token = %q
+  endpoint     = %q
+  vpc_endpoint = %q
+  project_id   = %q
+  auth_token   = %q
 }
-`, a.emu.URL(), a.emu.ProjectID(), testToken)
+`, a.emu.URL(), a.emu.VPCURL(), a.emu.ProjectID(), testToken)
 }
 
 func (a *accEnv) instance(i int) string {

@@ -35,17 +35,25 @@ func providerDataOf(pd any, diags *diag.Diagnostics) *providerData {
 	return d
 }
 
-// clientOf returns the API client with the provider's secrets masked in
-// ctx's log lines, or an error diagnostic when the provider could not be
-// configured yet (settings unknown until apply).
-func clientOf(ctx context.Context, d *providerData, diags *diag.Diagnostics) (context.Context, *taurusdb.Client) {
-	if d == nil || d.client == nil {
+// clientOf returns the API client of a region ("" = the provider's) with
+// the provider's secrets masked in ctx's log lines, or an error diagnostic
+// when the provider could not be configured yet (settings unknown until
+// apply) or the region's client cannot be set up (its project unknown at
+// IAM, say).
+func clientOf(ctx context.Context, d *providerData, region string, diags *diag.Diagnostics) (context.Context, *taurusdb.Client) {
+	if d == nil || d.regions == nil {
 		diags.AddError("TaurusDB provider not configured", "The provider's settings are not known yet (they depend on values known only after apply). Apply the resources they depend on first.")
 		return ctx, nil
 	}
-	ctx = tflog.MaskAllFieldValuesStrings(ctx, d.secrets...)
-	ctx = tflog.MaskMessageStrings(ctx, d.secrets...)
-	return ctx, d.client
+	c, err := d.regions.client(ctx, region)
+	secrets := d.secrets.list()
+	ctx = tflog.MaskAllFieldValuesStrings(ctx, secrets...)
+	ctx = tflog.MaskMessageStrings(ctx, secrets...)
+	if err != nil {
+		diags.AddError(fmt.Sprintf("Setting up TaurusDB for region %q", firstNonEmpty(region, d.defaultRegion)), err.Error())
+		return ctx, nil
+	}
+	return ctx, c
 }
 
 func proxyIDValidator() validator.String {

@@ -37,9 +37,9 @@ func FuzzParseImportID(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, id string) {
-		gotInst, gotProxy, err := parseImportID(id)
+		gotRegion, gotInst, gotProxy, err := parseImportID(id)
 		if err != nil {
-			if gotInst != "" || gotProxy != "" {
+			if gotRegion != "" || gotInst != "" || gotProxy != "" {
 				t.Fatalf("error %v but parts %q, %q", err, gotInst, gotProxy)
 			}
 			if !strings.Contains(err.Error(), "import ID") || !utf8.ValidString(err.Error()) {
@@ -47,7 +47,7 @@ func FuzzParseImportID(f *testing.F) {
 			}
 			return
 		}
-		if !instanceIDRe.MatchString(gotInst) || !proxyIDRe.MatchString(gotProxy) {
+		if (gotRegion != "" && !regionRe.MatchString(gotRegion)) || !instanceIDRe.MatchString(gotInst) || !proxyIDRe.MatchString(gotProxy) {
 			t.Fatalf("accepted %q as instance %q, proxy %q", id, gotInst, gotProxy)
 		}
 		if gotInst+"/"+gotProxy != strings.TrimSpace(id) {

@@ -7,8 +7,8 @@ import "github.com/hashicorp/terraform-plugin-framework/types"
 
 func nullModel() providerModel {
 	n := types.StringNull()
-	return providerModel{Region: n, ProjectID: n, Endpoint: n, AuthToken: n, AccessKey: n, SecretKey: n, SecurityToken: n,
-		UserName: n, Password: n, DomainName: n, AuthURL: n, Language: n, MaxRetries: types.Int64Null(), Insecure: types.BoolNull()}
+	return providerModel{Region: n, ProjectID: n, ProjectName: n, Endpoint: n, VPCEndpoint: n, AuthToken: n, AccessKey: n, SecretKey: n, SecurityToken: n,
+		UserName: n, Password: n, DomainName: n, AuthURL: n, SharedConfigFile: n, Profile: n, Language: n, MaxRetries: types.Int64Null(), Insecure: types.BoolNull()}
 }
 
 func stringVal(s string) types.String { return types.StringValue(s) }

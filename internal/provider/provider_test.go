@@ -4,7 +4,10 @@
 package provider
 
 import (
+	"context"
 	"fmt"
+	"net"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -15,17 +18,38 @@ import (
 	"github.com/taurusdb-community/terraform-provider-taurusdb/internal/taurusdb"
 )
 
+// clearHWEnv empties every variable the provider reads, points the ECS
+// metadata row at a loopback port where nothing listens (so that no test
+// reaches 169.254.169.254) and HOME at an empty directory (so that a
+// developer's ~/.hcloud/config.json plays no part).
 func clearHWEnv(t *testing.T) {
-	for _, k := range []string{"HW_REGION_NAME", "HW_PROJECT_ID", "TAURUSDB_ENDPOINT", "HW_AUTH_TOKEN", "HW_ACCESS_KEY", "HW_SECRET_KEY",
-		"HW_SECURITY_TOKEN", "HW_USER_NAME", "HW_USER_PASSWORD", "HW_DOMAIN_NAME", "HW_AUTH_URL", "HW_MAX_RETRIES", "HW_INSECURE"} {
+	t.Helper()
+	for _, k := range []string{"HW_REGION_NAME", "HW_PROJECT_ID", "HW_PROJECT_NAME", "TAURUSDB_ENDPOINT", "TAURUSDB_VPC_ENDPOINT", "HW_AUTH_TOKEN", "HW_ACCESS_KEY", "HW_SECRET_KEY",
+		"HW_SECURITY_TOKEN", "HW_USER_NAME", "HW_USER_PASSWORD", "HW_DOMAIN_NAME", "HW_AUTH_URL", "HW_MAX_RETRIES", "HW_INSECURE",
+		"HW_SHARED_CONFIG_FILE", "HW_PROFILE", "HW_ASSUME_ROLE_AGENCY_NAME", "HW_ASSUME_ROLE_DOMAIN_NAME", "HW_ASSUME_ROLE_DOMAIN_ID", "HW_ASSUME_ROLE_DURATION"} {
 		t.Setenv(k, "")
 	}
+	t.Setenv(metadataURLEnv, deadLoopbackURL(t))
+	t.Setenv("HOME", t.TempDir())
+}
+
+// deadLoopbackURL is an http URL on 127.0.0.1 where nothing listens.
+func deadLoopbackURL(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := "http://" + ln.Addr().String()
+	_ = ln.Close()
+	return u
 }
 
 const pid = "0123456789abcdef0123456789abcdef"
 
-func TestBuildClientConfig(t *testing.T) {
-	base := settings{projectID: pid, region: "cn-north-4"}
+func TestConfigure_checksSettings(t *testing.T) {
+	clearHWEnv(t)
+	base := settings{projectID: pid, region: "cn-north-4", maxRetries: taurusdb.DefaultMaxRetries}
 	cases := []struct {
 		name    string
 		mod     func(*settings)
@@ -36,29 +60,39 @@ func TestBuildClientConfig(t *testing.T) {
 		{"aksk", func(s *settings) { s.accessKey, s.secretKey = "a", "s" }, "", "aksk"},
 		{"aksk with security token", func(s *settings) { s.accessKey, s.secretKey, s.securityToken = "a", "s", "x" }, "", "aksk+security_token"},
 		{"password", func(s *settings) { s.userName, s.password, s.domainName = "u", "p", "d" }, "", "password"},
-		{"none", func(*settings) {}, "No TaurusDB credentials", ""},
+		{"none, and no ECS metadata", func(*settings) {}, "No TaurusDB credentials", ""},
 		{"mixed token and aksk", func(s *settings) { s.token, s.accessKey, s.secretKey = "t", "a", "s" }, "auth_token, access_key, secret_key", ""},
 		{"mixed aksk and password", func(s *settings) { s.accessKey, s.userName = "a", "u" }, "Conflicting", ""},
 		{"ak without sk", func(s *settings) { s.accessKey = "a" }, "secret_key", ""},
 		{"password without domain", func(s *settings) { s.userName, s.password = "u", "p" }, "domain_name (HW_DOMAIN_NAME)", ""},
-		{"no project", func(s *settings) { s.token, s.projectID = "t", "" }, "HW_PROJECT_ID", ""},
+		{"region without project: looked up later", func(s *settings) { s.token, s.projectID = "t", "" }, "", "token"},
+		{"no project and no region", func(s *settings) { s.token, s.projectID, s.region, s.endpoint = "t", "", "", "http://127.0.0.1:1" }, "HW_PROJECT_ID", ""},
 		{"unknown region", func(s *settings) { s.token, s.region = "t", "mars-1" }, "mars-1", ""},
 		{"no region no endpoint", func(s *settings) { s.token, s.region = "t", "" }, "endpoint", ""},
 		{"plain http remote", func(s *settings) { s.token, s.endpoint = "t", "http://10.1.2.3:80" }, "insecure", ""},
 		{"plain http remote insecure", func(s *settings) { s.token, s.endpoint, s.insecure = "t", "http://10.1.2.3:80", true }, "", "token"},
 		{"plain http loopback", func(s *settings) { s.token, s.endpoint = "t", "http://127.0.0.1:18080" }, "", "token"},
+		{"endpoint per region", func(s *settings) { s.token, s.endpoint = "t", "https://gaussdb.{region}.example.com" }, "", "token"},
+		{"vpc endpoint plain http remote", func(s *settings) { s.token, s.vpcEndpoint = "t", "http://10.1.2.3" }, "vpc_endpoint", ""},
+		{"assume_role without agency", func(s *settings) { s.token, s.assumeRole = "t", &assumeRoleSettings{domainName: "d"} }, "agency_name", ""},
+		{"assume_role without domain", func(s *settings) { s.token, s.assumeRole = "t", &assumeRoleSettings{agencyName: "a"} }, "domain_id", ""},
+		{"assume_role duration out of range", func(s *settings) {
+			s.token, s.assumeRole = "t", &assumeRoleSettings{agencyName: "a", domainName: "d", durationSeconds: 60}
+		}, "900 to 86400", ""},
+		{"profile named, no file", func(s *settings) { s.token, s.profile = "t", "ci" }, "Unreadable shared config file", ""},
+		{"file named, missing", func(s *settings) { s.token, s.sharedConfigFile = "t", "/nonexistent/config.json" }, "/nonexistent/config.json", ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			s := base
 			tc.mod(&s)
-			cfg, cerr := buildClientConfig(s)
+			data, cerr := configure(context.Background(), s, clientSetup{})
 			if tc.wantErr == "" {
 				if cerr != nil {
 					t.Fatalf("unexpected error: %s: %s", cerr.summary, cerr.detail)
 				}
-				if cfg.Auth.Mode() != tc.mode {
-					t.Errorf("mode = %s, want %s", cfg.Auth.Mode(), tc.mode)
+				if data.mode != tc.mode {
+					t.Errorf("mode = %s, want %s", data.mode, tc.mode)
 				}
 				return
 			}
@@ -69,6 +103,19 @@ func TestBuildClientConfig(t *testing.T) {
 				t.Errorf("error %q lacks %q", msg, tc.wantErr)
 			}
 		})
+	}
+}
+
+// The docs' provider page shows the precedence table the code follows.
+func TestPrecedenceTable_isTheDocs(t *testing.T) {
+	for _, f := range []string{"../../templates/index.md.tmpl", "../../docs/index.md"} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(b), precedenceTable()) {
+			t.Errorf("%s does not contain the precedence table of credentialPrecedence; paste this between its markers:\n%s", f, precedenceTable())
+		}
 	}
 }
 

@@ -83,8 +83,8 @@ func (a *accEnv) checkNoEIP(inst, proxy string) resource.TestCheckFunc {
 	return a.checkProxy(inst, proxy, eipBound("", ""))
 }
 
-// Bind, no-op, import by ID (public_ip read back from the list,
-// public_ip_id ignored: the API cannot report it), unbind on destroy. The
+// Bind, no-op, import by ID (public_ip read back from the proxy list,
+// public_ip_id from VPC by address), unbind on destroy. The
 // calls carry the SDK's bodies, and the proxy list shows the address when
 // apply returns.
 func TestAccProxyEIP_bindImportUnbind(t *testing.T) {
@@ -113,12 +113,17 @@ func TestAccProxyEIP_bindImportUnbind(t *testing.T) {
 				}},
 			},
 			{
-				Config:                  testAccProxyEIPConfig_bound(env, inst, proxy, testEIP, testEIPID),
-				ResourceName:            eipResource,
-				ImportState:             true,
-				ImportStateId:           inst + "/" + proxy,
-				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"public_ip_id"},
+				Config:            testAccProxyEIPConfig_bound(env, inst, proxy, testEIP, testEIPID),
+				ResourceName:      eipResource,
+				ImportState:       true,
+				ImportStateId:     inst + "/" + proxy,
+				ImportStateVerify: true,
+				Check: func(*terraform.State) error {
+					if n := len(env.requestsTo(emulator.ListenerVPC)); n == 0 {
+						return fmt.Errorf("the import did not look public_ip_id up at VPC")
+					}
+					return nil
+				},
 			},
 			{
 				Config: env.providerHCL(),
@@ -196,9 +201,40 @@ func TestAccProxyEIP_driftCorrected(t *testing.T) {
 	}
 }
 
-// Adopting a bound address with an import block: the import plans an
-// in-place update that only records public_ip_id (which the API cannot
-// report), never a rebind; applying it sends no bind call.
+// Adopting a bound address that VPC knows with an import block: the
+// import reads public_ip_id back, so nothing is left to plan.
+func TestAccProxyEIP_importBlockIsComplete(t *testing.T) {
+	env := newAccEnv(t, emulator.Config{PublicIPs: []emulator.PublicIP{{ID: testEIPID, Address: testEIP}}})
+	inst := env.instance(0)
+	proxy := env.seedProxy(inst, emulator.ProxyView{Name: "eip-adopted", EIP: testEIP, EIPID: testEIPID})
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_5_0)},
+		ProtoV6ProviderFactories: env.factories(),
+		CheckDestroy:             env.checkNoEIP(inst, proxy),
+		Steps: []resource.TestStep{
+			{
+				Config: testAccProxyEIPConfig_import(env, inst, proxy, testEIP, testEIPID),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(eipResource, plancheck.ResourceActionNoop),
+					plancheck.ExpectKnownValue(eipResource, tfjsonpath.New("public_ip_id"), knownvalue.StringExact(testEIPID)),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(eipResource, tfjsonpath.New("public_ip_id"), knownvalue.StringExact(testEIPID)),
+				},
+				Check: func(*terraform.State) error {
+					if b := env.bindBodies(); len(b) != 0 {
+						return fmt.Errorf("adopting sent bind calls %v", b)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// Adopting a bound address that VPC does not list (its look-up fails, with
+// a warning): the import plans an in-place update that only records the
+// configured public_ip_id, never a rebind; applying it sends no bind call.
 func TestAccProxyEIP_importBlockRecordsPublicIPIDWithoutRebind(t *testing.T) {
 	env := newAccEnv(t, emulator.Config{})
 	inst := env.instance(0)
@@ -260,12 +296,13 @@ func TestAccProxyEIP_identityImport(t *testing.T) {
 				},
 			},
 			{
-				ResourceName:       eipResource,
-				ImportState:        true,
-				ImportStateKind:    resource.ImportBlockWithResourceIdentity,
-				ExpectNonEmptyPlan: true, // public_ip_id is recorded in place
+				ResourceName:    eipResource,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithResourceIdentity,
+				// The bind registered the address at VPC, so the import
+				// reads public_ip_id back and is complete.
 				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(eipResource, plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction(eipResource, plancheck.ResourceActionNoop),
 				}},
 			},
 		},

@@ -47,6 +47,7 @@ type proxyEIPAssociationResource struct {
 
 type proxyEIPAssociationModel struct {
 	ID         types.String   `tfsdk:"id"`
+	Region     types.String   `tfsdk:"region"`
 	InstanceID types.String   `tfsdk:"instance_id"`
 	ProxyID    types.String   `tfsdk:"proxy_id"`
 	PublicIP   types.String   `tfsdk:"public_ip"`
@@ -79,6 +80,7 @@ func (r *proxyEIPAssociationResource) Schema(ctx context.Context, _ resource.Sch
 			"ID of the TaurusDB instance. Changing it moves the binding.",
 			"ID of the proxy (such as `taurusdb_proxy_instance.<name>.id`). Changing it moves the binding.",
 		), map[string]schema.Attribute{
+			"region": regionResourceAttribute(),
 			"public_ip": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "The elastic public IP address (IPv4), such as `huaweicloud_vpc_eip.<name>.address`. Changing it unbinds the old address and binds the new one.",
@@ -88,8 +90,10 @@ func (r *proxyEIPAssociationResource) Schema(ctx context.Context, _ resource.Sch
 			"public_ip_id": schema.StringAttribute{
 				Required: true,
 				MarkdownDescription: "ID of the elastic public IP (a UUID), such as `huaweicloud_vpc_eip.<name>.id`; the bind call needs it. " +
-					"The API does not report it, so it cannot be read back: an import leaves it empty, and the first apply after the import " +
-					"records the configured value without any call. Changing it after that rebinds the address.",
+					"The proxy API does not report it: after an import it is looked up by address at the VPC service " +
+					"(`GET /v1/{project_id}/publicips?public_ip_address=`, at the provider's `vpc_endpoint`), so the import is complete. " +
+					"If that look-up fails (a warning says why), the first apply after the import records the configured value without any call. " +
+					"Changing it after that rebinds the address.",
 				Validators: []validator.String{eipIDValidator()},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIf(publicIPIDRequiresReplace,
 					"Changing public_ip_id rebinds the address, unless the prior value is unknown (after an import).",
@@ -138,7 +142,7 @@ func (r *proxyEIPAssociationResource) Create(ctx context.Context, req resource.C
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, c := r.client(ctx, &resp.Diagnostics)
+	ctx, c := r.client(ctx, plan.Region, &resp.Diagnostics)
 	if c == nil {
 		return
 	}
@@ -237,7 +241,7 @@ func (r *proxyEIPAssociationResource) Read(ctx context.Context, req resource.Rea
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, c := r.client(ctx, &resp.Diagnostics)
+	ctx, c := r.client(ctx, state.Region, &resp.Diagnostics)
 	if c == nil {
 		return
 	}
@@ -307,6 +311,11 @@ func (r *proxyEIPAssociationResource) Read(ctx context.Context, req resource.Rea
 		}
 		state.ID = types.StringValue(instanceID + "/" + proxyID)
 		state.PublicIP = types.StringValue(e.Proxy.EIP)
+		state.Region = r.stateRegion(state.Region)
+		if state.PublicIPID.IsNull() || state.PublicIPID.ValueString() == "" {
+			// After an import: the proxy list names the address only.
+			state.PublicIPID = lookUpPublicIPID(ctx, c, proxyID, e.Proxy.EIP, &resp.Diagnostics)
+		}
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 		resp.Diagnostics.Append(resp.Identity.Set(ctx, identity)...)
 		return
@@ -315,6 +324,21 @@ func (r *proxyEIPAssociationResource) Read(ctx context.Context, req resource.Rea
 	// when the CLI stored none (Terraform before 1.12).
 	resp.Diagnostics.Append(resp.Identity.Set(ctx, identity)...)
 	resp.State.RemoveResource(ctx)
+}
+
+// lookUpPublicIPID asks the VPC service for the ID of the address; null
+// with a warning when it cannot, since the association works without it
+// and the first apply then records the configured ID.
+// @API GET /v1/{project_id}/publicips
+func lookUpPublicIPID(ctx context.Context, c *taurusdb.Client, proxyID, address string, diags *diag.Diagnostics) types.String {
+	ip, err := c.FindPublicIP(ctx, address)
+	if err != nil {
+		diags.AddWarning("Elastic public IP ID not read",
+			fmt.Sprintf("Proxy %s has %s bound, but its ID could not be looked up: %v. public_ip_id stays empty; "+
+				"the next apply records the configured value without any call. Set the provider's vpc_endpoint (or region) if it is missing.", proxyID, address, err))
+		return types.StringNull()
+	}
+	return types.StringValue(ip.ID)
 }
 
 // Update records a new public_ip_id where state had none (after an import)
@@ -336,7 +360,7 @@ func (r *proxyEIPAssociationResource) Delete(ctx context.Context, req resource.D
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, c := r.client(ctx, &resp.Diagnostics)
+	ctx, c := r.client(ctx, state.Region, &resp.Diagnostics)
 	if c == nil {
 		return
 	}
@@ -375,13 +399,14 @@ func (r *proxyEIPAssociationResource) Delete(ctx context.Context, req resource.D
 	}
 }
 
-// ImportState takes `<instance_id>/<proxy_id>` or the identity; Read then
-// fills public_ip from the proxy list. public_ip_id cannot be read.
+// ImportState takes `[<region>/]<instance_id>/<proxy_id>` or the identity;
+// Read then fills public_ip from the proxy list and public_ip_id from VPC.
 func (r *proxyEIPAssociationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	instanceID, proxyID, ok := importedIDs[eipIdentityModel](ctx, req, &resp.Diagnostics)
+	region, instanceID, proxyID, ok := importedIDs[eipIdentityModel](ctx, req, &resp.Diagnostics)
 	if !ok {
 		return
 	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("region"), r.resolvedRegion(types.StringValue(region)))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), instanceID+"/"+proxyID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("instance_id"), instanceID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("proxy_id"), proxyID)...)

@@ -39,6 +39,7 @@ type proxyFlavorsDataSource struct {
 }
 
 type proxyFlavorsModel struct {
+	Region     types.String  `tfsdk:"region"`
 	InstanceID types.String  `tfsdk:"instance_id"`
 	AZCodes    types.List    `tfsdk:"az_codes"`
 	VCPUs      types.String  `tfsdk:"vcpus"`
@@ -68,6 +69,7 @@ func (d *proxyFlavorsDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 			"or those sold in availability zones (`az_codes`, `GET /v3/{project_id}/proxy/flavors`). Set exactly one of the two. " +
 			"A flavor's `spec_code` is what `taurusdb_proxy_instance.flavor` takes.",
 		Attributes: map[string]schema.Attribute{
+			"region": regionDataSourceAttribute(),
 			"instance_id": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "List the flavors a proxy of this TaurusDB instance can use. Conflicts with `az_codes`.",
@@ -140,7 +142,8 @@ func (d *proxyFlavorsDataSource) Read(ctx context.Context, req datasource.ReadRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, c := d.client(ctx, &resp.Diagnostics)
+	m.Region = d.resolvedRegion(m.Region)
+	ctx, c := d.client(ctx, m.Region, &resp.Diagnostics)
 	if c == nil {
 		return
 	}

@@ -39,6 +39,7 @@ type proxyInstanceListResource struct {
 }
 
 type proxyInstanceListModel struct {
+	Region     types.String `tfsdk:"region"`
 	InstanceID types.String `tfsdk:"instance_id"`
 	Name       types.String `tfsdk:"name"`
 	ProxyMode  types.String `tfsdk:"proxy_mode"`
@@ -54,6 +55,7 @@ func (r *proxyInstanceListResource) ListResourceConfigSchema(_ context.Context, 
 		MarkdownDescription: "Lists the proxies of a TaurusDB instance for `terraform query`, each with its identity " +
 			"(`instance_id`, `id`) and, with `include_resource = true`, the resource as an import would record it.",
 		Attributes: map[string]schema.Attribute{
+			"region": schema.StringAttribute{Optional: true, MarkdownDescription: "Region to list proxies in. Defaults to the provider's `region`."},
 			"instance_id": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "ID of the TaurusDB instance whose proxies are listed.",
@@ -89,7 +91,7 @@ func (r *proxyInstanceListResource) List(ctx context.Context, req list.ListReque
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
-	ctx, c := r.client(ctx, &diags)
+	ctx, c := r.client(ctx, cfg.Region, &diags)
 	if c == nil {
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
@@ -117,7 +119,7 @@ func (r *proxyInstanceListResource) List(ctx context.Context, req list.ListReque
 			if req.Limit > 0 && int64(i) >= req.Limit {
 				return
 			}
-			res := proxyListResult(ctx, c, req, instanceID, e)
+			res := proxyListResult(ctx, c, req, r.resolvedRegion(cfg.Region), instanceID, e)
 			if i == 0 {
 				// Warnings from reading the configuration ride on the first
 				// result rather than being lost.
@@ -134,7 +136,7 @@ func (r *proxyInstanceListResource) List(ctx context.Context, req list.ListReque
 // name, and when asked the resource as Read after an import records it
 // (access control read, as an import cannot know whether the configuration
 // manages it; no parameters; no timeouts).
-func proxyListResult(ctx context.Context, c *taurusdb.Client, req list.ListRequest, instanceID string, e *taurusdb.ProxyEntry) list.ListResult {
+func proxyListResult(ctx context.Context, c *taurusdb.Client, req list.ListRequest, region types.String, instanceID string, e *taurusdb.ProxyEntry) list.ListResult {
 	res := req.NewListResult(ctx)
 	p := e.Proxy
 	res.DisplayName = fmt.Sprintf("%s (%s, %s)", p.Name, p.PoolID, p.Status)
@@ -144,6 +146,7 @@ func proxyListResult(ctx context.Context, c *taurusdb.Client, req list.ListReque
 	}
 	d := c.DetailsOf(ctx, instanceID, e, taurusdb.DetailsWanted{AccessControl: true})
 	// From a null object to one with typed nulls, as an import starts.
+	res.Diagnostics.Append(res.Resource.SetAttribute(ctx, path.Root("region"), region)...)
 	res.Diagnostics.Append(res.Resource.SetAttribute(ctx, path.Root("instance_id"), instanceID)...)
 	res.Diagnostics.Append(res.Resource.SetAttribute(ctx, path.Root("id"), p.PoolID)...)
 	var m proxyInstanceModel

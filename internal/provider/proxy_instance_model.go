@@ -18,6 +18,7 @@ import (
 // proxyInstanceModel is the plan and state of taurusdb_proxy_instance.
 type proxyInstanceModel struct {
 	ID              types.String   `tfsdk:"id"`
+	Region          types.String   `tfsdk:"region"`
 	InstanceID      types.String   `tfsdk:"instance_id"`
 	Flavor          types.String   `tfsdk:"flavor"`
 	NodeNum         types.Int64    `tfsdk:"node_num"`

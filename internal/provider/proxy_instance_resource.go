@@ -59,7 +59,7 @@ func (r *proxyInstanceResource) Create(ctx context.Context, req resource.CreateR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, c := r.client(ctx, &resp.Diagnostics)
+	ctx, c := r.client(ctx, plan.Region, &resp.Diagnostics)
 	if c == nil {
 		return
 	}
@@ -168,7 +168,7 @@ func (r *proxyInstanceResource) Read(ctx context.Context, req resource.ReadReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, c := r.client(ctx, &resp.Diagnostics)
+	ctx, c := r.client(ctx, state.Region, &resp.Diagnostics)
 	if c == nil {
 		return
 	}
@@ -193,6 +193,7 @@ func (r *proxyInstanceResource) Read(ctx context.Context, req resource.ReadReque
 		return
 	}
 	resp.Diagnostics.Append(state.fromAPI(ctx, details, listOrNil[weightModel](ctx, state.NodesReadWeight, &resp.Diagnostics))...)
+	state.Region = r.stateRegion(state.Region)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	resp.Diagnostics.Append(resp.Identity.Set(ctx, identityModel{InstanceID: state.InstanceID, ID: state.ID})...)
 	if imported {
@@ -208,7 +209,7 @@ func (r *proxyInstanceResource) Update(ctx context.Context, req resource.UpdateR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, c := r.client(ctx, &resp.Diagnostics)
+	ctx, c := r.client(ctx, plan.Region, &resp.Diagnostics)
 	if c == nil {
 		return
 	}
@@ -267,7 +268,7 @@ func (r *proxyInstanceResource) Delete(ctx context.Context, req resource.DeleteR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, c := r.client(ctx, &resp.Diagnostics)
+	ctx, c := r.client(ctx, state.Region, &resp.Diagnostics)
 	if c == nil {
 		return
 	}
@@ -287,10 +288,11 @@ func (r *proxyInstanceResource) Delete(ctx context.Context, req resource.DeleteR
 }
 
 func (r *proxyInstanceResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	instanceID, proxyID, ok := importedIDs[identityModel](ctx, req, &resp.Diagnostics)
+	region, instanceID, proxyID, ok := importedIDs[identityModel](ctx, req, &resp.Diagnostics)
 	if !ok {
 		return
 	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("region"), r.resolvedRegion(types.StringValue(region)))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("instance_id"), instanceID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), proxyID)...)
 	resp.Diagnostics.Append(resp.Identity.Set(ctx, identityModel{InstanceID: types.StringValue(instanceID), ID: types.StringValue(proxyID)})...)

@@ -38,6 +38,7 @@ var nodeAttrTypes = map[string]attr.Type{
 
 func (r *proxyInstanceResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = proxyInstanceSchema(ctx)
+	resp.Schema.Attributes["region"] = regionResourceAttribute()
 	for name, a := range settingsAttributes() {
 		resp.Schema.Attributes[name] = a
 	}

@@ -33,6 +33,7 @@ type proxyInstancesDataSource struct {
 }
 
 type proxyInstancesModel struct {
+	Region     types.String        `tfsdk:"region"`
 	InstanceID types.String        `tfsdk:"instance_id"`
 	ID         types.String        `tfsdk:"id"`
 	Name       types.String        `tfsdk:"name"`
@@ -112,6 +113,7 @@ func (d *proxyInstancesDataSource) Schema(_ context.Context, _ datasource.Schema
 			"an instance that does not exist is an error. Besides the proxy list, reading it makes three calls per listed proxy " +
 			"(kernel version, access control, parameters); a detail that cannot be read is left empty, with a warning.",
 		Attributes: map[string]schema.Attribute{
+			"region": regionDataSourceAttribute(),
 			"instance_id": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "ID of the TaurusDB instance.",
@@ -196,7 +198,8 @@ func (d *proxyInstancesDataSource) Read(ctx context.Context, req datasource.Read
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, c := d.client(ctx, &resp.Diagnostics)
+	m.Region = d.resolvedRegion(m.Region)
+	ctx, c := d.client(ctx, m.Region, &resp.Diagnostics)
 	if c == nil {
 		return
 	}

@@ -36,6 +36,7 @@ type proxyRestartAction struct {
 }
 
 type proxyRestartActionModel struct {
+	Region     types.String `tfsdk:"region"`
 	InstanceID types.String `tfsdk:"instance_id"`
 	ProxyID    types.String `tfsdk:"proxy_id"`
 	Timeout    types.String `tfsdk:"timeout"`
@@ -52,6 +53,7 @@ func (a *proxyRestartAction) Schema(_ context.Context, _ action.SchemaRequest, r
 			"`lifecycle { action_trigger { ... } }` (for example after an update of the proxy's `parameters`). " +
 			"Needs Terraform 1.14 or later; with OpenTofu or an older Terraform use the `taurusdb_proxy_restart` resource.",
 		Attributes: map[string]schema.Attribute{
+			"region": schema.StringAttribute{Optional: true, MarkdownDescription: "Region of the proxy. Defaults to the provider's `region`."},
 			"instance_id": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "ID of the TaurusDB instance.",
@@ -109,7 +111,7 @@ func (a *proxyRestartAction) Invoke(ctx context.Context, req action.InvokeReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, c := clientOf(ctx, a.data, &resp.Diagnostics)
+	ctx, c := clientOf(ctx, a.data, m.Region.ValueString(), &resp.Diagnostics)
 	if c == nil {
 		return
 	}

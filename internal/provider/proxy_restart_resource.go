@@ -38,6 +38,7 @@ type proxyRestartResource struct {
 
 type proxyRestartModel struct {
 	ID         types.String   `tfsdk:"id"`
+	Region     types.String   `tfsdk:"region"`
 	InstanceID types.String   `tfsdk:"instance_id"`
 	ProxyID    types.String   `tfsdk:"proxy_id"`
 	Triggers   types.Map      `tfsdk:"triggers"`
@@ -58,6 +59,7 @@ func (r *proxyRestartResource) Schema(ctx context.Context, _ resource.SchemaRequ
 			"ID of the TaurusDB instance. Changing it restarts that instance's proxy.",
 			"ID of the proxy to restart (such as `taurusdb_proxy_instance.<name>.id`). Changing it restarts that proxy.",
 		), map[string]schema.Attribute{
+			"region": regionResourceAttribute(),
 			"triggers": schema.MapAttribute{
 				Optional:    true,
 				ElementType: types.StringType,
@@ -82,7 +84,7 @@ func (r *proxyRestartResource) Create(ctx context.Context, req resource.CreateRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, c := r.client(ctx, &resp.Diagnostics)
+	ctx, c := r.client(ctx, plan.Region, &resp.Diagnostics)
 	if c == nil {
 		return
 	}

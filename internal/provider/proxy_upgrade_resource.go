@@ -40,6 +40,7 @@ type proxyUpgradeResource struct {
 
 type proxyUpgradeModel struct {
 	ID             types.String   `tfsdk:"id"`
+	Region         types.String   `tfsdk:"region"`
 	InstanceID     types.String   `tfsdk:"instance_id"`
 	ProxyID        types.String   `tfsdk:"proxy_id"`
 	TargetVersion  types.String   `tfsdk:"target_version"`
@@ -64,6 +65,7 @@ func (r *proxyUpgradeResource) Schema(ctx context.Context, _ resource.SchemaRequ
 			"ID of the TaurusDB instance. Changing it upgrades that instance's proxy.",
 			"ID of the proxy to upgrade (such as `taurusdb_proxy_instance.<name>.id`). Changing it upgrades that proxy.",
 		), map[string]schema.Attribute{
+			"region": regionResourceAttribute(),
 			"target_version": schema.StringAttribute{
 				Required: true,
 				MarkdownDescription: "Kernel version to run, such as `2.25.06.000`: the `latest_version` the API offers " +
@@ -99,7 +101,7 @@ func (r *proxyUpgradeResource) Create(ctx context.Context, req resource.CreateRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, c := r.client(ctx, &resp.Diagnostics)
+	ctx, c := r.client(ctx, plan.Region, &resp.Diagnostics)
 	if c == nil {
 		return
 	}
@@ -151,7 +153,7 @@ func (r *proxyUpgradeResource) Read(ctx context.Context, req resource.ReadReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, c := r.client(ctx, &resp.Diagnostics)
+	ctx, c := r.client(ctx, state.Region, &resp.Diagnostics)
 	if c == nil {
 		return
 	}
@@ -176,6 +178,7 @@ func (r *proxyUpgradeResource) Read(ctx context.Context, req resource.ReadReques
 		return
 	}
 	state.CurrentVersion = types.StringValue(v.CurrentVersion)
+	state.Region = r.stateRegion(state.Region)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/taurusdb-community/terraform-provider-taurusdb/internal/taurusdb"
 )
@@ -36,10 +37,10 @@ func (c *configured) setProviderData(pd any, diags *diag.Diagnostics) {
 	}
 }
 
-// client returns the API client with secrets masked in ctx's logs, or an
-// error diagnostic while the provider is not configured (clientOf).
-func (c *configured) client(ctx context.Context, diags *diag.Diagnostics) (context.Context, *taurusdb.Client) {
-	return clientOf(ctx, c.data, diags)
+// client returns the API client of a region (null or "" = the provider's)
+// with secrets masked in ctx's logs, or an error diagnostic (clientOf).
+func (c *configured) client(ctx context.Context, region types.String, diags *diag.Diagnostics) (context.Context, *taurusdb.Client) {
+	return clientOf(ctx, c.data, region.ValueString(), diags)
 }
 
 // configuredResource is configured for resources.
@@ -100,29 +101,32 @@ func (m eipIdentityModel) ids() (string, string) {
 	return m.InstanceID.ValueString(), m.ProxyID.ValueString()
 }
 
-// importedIDs reads the instance and proxy IDs of an import: from the ID
-// `<instance_id>/<proxy_id>`, or else from the identity (model T). ok is
+// importedIDs reads the region, instance and proxy IDs of an import: from
+// the ID `[<region>/]<instance_id>/<proxy_id>`, or else from the identity
+// (model T), which names no region: the identity stays as it was before
+// regions were per resource, so that stored identities keep matching, and
+// an import by identity is in the provider's region. ok is
 // false with an error diagnostic when they are not valid IDs.
-func importedIDs[T proxyIdentity](ctx context.Context, req resource.ImportStateRequest, diags *diag.Diagnostics) (instanceID, proxyID string, ok bool) {
+func importedIDs[T proxyIdentity](ctx context.Context, req resource.ImportStateRequest, diags *diag.Diagnostics) (region, instanceID, proxyID string, ok bool) {
 	if req.ID != "" {
-		instanceID, proxyID, err := parseImportID(req.ID)
+		region, instanceID, proxyID, err := parseImportID(req.ID)
 		if err != nil {
 			diags.AddError("Invalid import ID", err.Error())
-			return "", "", false
+			return "", "", "", false
 		}
-		return instanceID, proxyID, true
+		return region, instanceID, proxyID, true
 	}
 	var id T
 	diags.Append(req.Identity.Get(ctx, &id)...)
 	if diags.HasError() {
-		return "", "", false
+		return "", "", "", false
 	}
 	instanceID, proxyID = id.ids()
 	if err := checkIDs(instanceID, proxyID); err != nil {
 		diags.AddError("Invalid import identity", err.Error())
-		return "", "", false
+		return "", "", "", false
 	}
-	return instanceID, proxyID, true
+	return "", instanceID, proxyID, true
 }
 
 // privateState is the resource private state of the framework's requests

@@ -74,16 +74,26 @@ func portValidator() validator.Int64 {
 }
 
 // parseImportID splits "<instance_id>/<proxy_id>" and checks both shapes.
-func parseImportID(id string) (instanceID, proxyID string, err error) {
-	inst, proxy, ok := strings.Cut(strings.TrimSpace(id), "/")
-	if !ok || strings.Contains(proxy, "/") {
-		return "", "", fmt.Errorf("import ID %q must be <instance_id>/<proxy_id>, for example 0123456789abcdef0123456789abcdefin07/0123456789abcdef0123456789abcdefpo01", id)
+func parseImportID(id string) (region, instanceID, proxyID string, err error) {
+	parts := strings.Split(strings.TrimSpace(id), "/")
+	switch len(parts) {
+	case 2:
+	case 3:
+		region, parts = parts[0], parts[1:]
+		if !regionRe.MatchString(region) {
+			return "", "", "", fmt.Errorf("import ID %q: %q is not a region name such as cn-north-4", id, region)
+		}
+	default:
+		return "", "", "", fmt.Errorf("import ID %q must be <instance_id>/<proxy_id>, or <region>/<instance_id>/<proxy_id> for a proxy outside the provider's region; for example 0123456789abcdef0123456789abcdefin07/0123456789abcdef0123456789abcdefpo01", id)
 	}
-	if err := checkIDs(inst, proxy); err != nil {
-		return "", "", fmt.Errorf("import ID %q: %w", id, err)
+	if err := checkIDs(parts[0], parts[1]); err != nil {
+		return "", "", "", fmt.Errorf("import ID %q: %w", id, err)
 	}
-	return inst, proxy, nil
+	return region, parts[0], parts[1], nil
 }
+
+// regionRe is the shape of a Huawei Cloud region name (cn-north-4, eu-de).
+var regionRe = regexp.MustCompile(`^[a-z]{2,}(-[a-z0-9]+)+$`)
 
 func checkIDs(instanceID, proxyID string) error {
 	if !instanceIDRe.MatchString(instanceID) {

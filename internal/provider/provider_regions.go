@@ -1,0 +1,309 @@
+// Copyright (c) The terraform-provider-taurusdb authors
+// SPDX-License-Identifier: MPL-2.0
+
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/taurusdb-community/terraform-provider-taurusdb/internal/taurusdb"
+)
+
+// One provider block serves several regions: each resource names its
+// region (or takes the provider's), and each region has its own endpoint,
+// project and, for credentials that name a project, its own scope. The
+// clients are built on first use and kept for the provider's lifetime, so
+// a project is looked up at IAM once per region.
+
+// metadataURLEnv points the ECS metadata row at a test server. It exists
+// for tests only: on a real ECS server the address is fixed and link-local.
+const metadataURLEnv = "TAURUSDB_ECS_METADATA_URL"
+
+// defaultMetadataURL is the ECS instance metadata service.
+const defaultMetadataURL = "http://169.254.169.254"
+
+// metadataProbeTimeout bounds the look for an ECS agency when no other
+// source gives credentials: off ECS nothing answers at the link-local
+// address, and the "no credentials" error should not wait long for that.
+const metadataProbeTimeout = 5 * time.Second
+
+// clientSetup is what Configure adds to the settings: the user agent and
+// the test hook.
+type clientSetup struct {
+	userAgent string
+	tune      func(*taurusdb.Config)
+}
+
+// providerData is what resources, data sources, actions and list
+// resources receive.
+type providerData struct {
+	defaultRegion string
+	mode          string // the authentication mode, for log lines
+	secrets       *secretSet
+	regions       *regionClients
+}
+
+// secretSet holds every credential value the provider knows, including
+// temporary ones fetched later, for masking in log lines: a second guard
+// behind the rule that the client never logs them.
+type secretSet struct {
+	mu   sync.Mutex
+	vals []string
+}
+
+func (s *secretSet) add(vals ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, v := range vals {
+		if v != "" {
+			s.vals = append(s.vals, v)
+		}
+	}
+}
+
+func (s *secretSet) list() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.vals...)
+}
+
+// regionClients builds and keeps one client per region.
+type regionClients struct {
+	s     settings
+	setup clientSetup
+	// auth is the credentials without a project; credentials that name a
+	// project (ProjectScoper) are scoped per region.
+	auth taurusdb.Authenticator
+
+	mu      sync.Mutex
+	clients map[string]*taurusdb.Client
+}
+
+// configure resolves the settings (rows 3 and 4 of credentialPrecedence,
+// then assume_role) and prepares the per-region clients. Only the ECS
+// metadata row and assume_role call out here: the first to know whether
+// there are credentials at all, the second so that a refused agency is an
+// error of the provider's configuration rather than of the first resource.
+func configure(ctx context.Context, s settings, setup clientSetup) (*providerData, *configError) {
+	if cerr := applyProfile(&s); cerr != nil {
+		return nil, cerr
+	}
+	if cerr := checkCredentials(s); cerr != nil {
+		return nil, cerr
+	}
+	if s.endpoint == "" && s.region == "" {
+		return nil, &configError{"Missing region or endpoint", "Set region (HW_REGION_NAME), or endpoint (TAURUSDB_ENDPOINT) as scheme://host[:port]."}
+	}
+	if s.projectID == "" && s.region == "" && s.projectName == "" {
+		return nil, &configError{"Missing project_id", "Without region (HW_REGION_NAME) the project cannot be looked up: set project_id (HW_PROJECT_ID), or region."}
+	}
+	// Check every URL now, with a sample region, so that a typo is an
+	// error at plan time whatever region a resource names.
+	sample := firstNonEmpty(s.region, "cn-north-4")
+	if _, cerr := endpointFor(s, sample); cerr != nil {
+		return nil, cerr
+	}
+	if s.vpcEndpoint != "" {
+		if _, err := taurusdb.ValidateEndpoint(strings.ReplaceAll(s.vpcEndpoint, "{region}", sample), s.insecure); err != nil {
+			return nil, &configError{"Invalid vpc_endpoint", err.Error()}
+		}
+	}
+	if s.authURL != "" {
+		if _, err := taurusdb.ValidateEndpoint(strings.TrimSuffix(strings.TrimSuffix(strings.ReplaceAll(s.authURL, "{region}", sample), "/"), "/v3"), s.insecure); err != nil {
+			return nil, &configError{"Invalid auth_url", err.Error()}
+		}
+	}
+	var probe taurusdb.Config
+	if err := tuningFromEnv(&probe); err != nil {
+		return nil, &configError{"Invalid TaurusDB provider tuning", err.Error()}
+	}
+
+	secrets := &secretSet{}
+	secrets.add(s.token, s.accessKey, s.secretKey, s.securityToken, s.password)
+	remember := func(tc taurusdb.TemporaryCredentials) {
+		secrets.add(tc.AccessKey, tc.SecretKey, tc.SecurityToken)
+	}
+	hc := taurusdb.NewHTTPClient(s.insecure)
+
+	var auth taurusdb.Authenticator
+	switch {
+	case s.token != "":
+		auth = taurusdb.TokenAuth{Token: s.token}
+	case s.accessKey != "":
+		auth = taurusdb.AKSKAuth{AccessKey: s.accessKey, SecretKey: s.secretKey, SecurityToken: s.securityToken}
+	case s.userName != "":
+		authURL, cerr := iamURLFor(s, s.region)
+		if cerr != nil {
+			return nil, cerr
+		}
+		// No project: a domain-scoped token for IAM's project list; each
+		// region gets a token scoped to its project (ForProject).
+		auth = &taurusdb.PasswordAuth{AuthURL: authURL, UserName: s.userName, Password: s.password, DomainName: s.domainName,
+			HTTPClient: hc, UserAgent: setup.userAgent}
+	default:
+		base := os.Getenv(metadataURLEnv)
+		if base == "" {
+			base = defaultMetadataURL
+		}
+		tmp := &taurusdb.TemporaryAKSK{
+			Source:        &taurusdb.MetadataCredentials{BaseURL: base, HTTPClient: &http.Client{Timeout: metadataProbeTimeout}, UserAgent: setup.userAgent},
+			OnCredentials: remember,
+			ModeName:      "ecs-metadata",
+		}
+		pctx, cancel := context.WithTimeout(ctx, metadataProbeTimeout)
+		err := primeCredentials(pctx, tmp)
+		cancel()
+		if err != nil {
+			return nil, &configError{"No TaurusDB credentials", "No credentials were found in the provider block, the environment or a shared config profile, " +
+				"and the ECS metadata service gave none (" + err.Error() + "): this is not an ECS server with an agency, or the agency is missing.\n" + authHelp}
+		}
+		s.credentialsFrom = fromECSMetadata
+		auth = tmp
+	}
+
+	if ar := s.assumeRole; ar != nil {
+		iamURL, cerr := iamURLFor(s, s.region)
+		if cerr != nil {
+			return nil, cerr
+		}
+		tmp := &taurusdb.TemporaryAKSK{
+			Source: &taurusdb.AssumeRoleCredentials{
+				IAM:  &taurusdb.IAM{URL: iamURL, Auth: auth, HTTPClient: hc, UserAgent: setup.userAgent},
+				Role: taurusdb.AssumeRole{AgencyName: ar.agencyName, DomainName: ar.domainName, DomainID: ar.domainID, Duration: time.Duration(ar.durationSeconds) * time.Second},
+			},
+			OnCredentials: remember,
+			ModeName:      "assume_role",
+		}
+		if err := primeCredentials(ctx, tmp); err != nil {
+			return nil, &configError{"Assuming the agency failed", fmt.Sprintf("assume_role of agency %q (domain %s) with the credentials from the %s: %v. Check agency_name, domain_name or domain_id, and that these credentials may assume the agency.",
+				ar.agencyName, firstNonEmpty(ar.domainName, ar.domainID), firstNonEmpty(s.credentialsFrom, "provider block"), err)}
+		}
+		auth = tmp
+	}
+
+	rc := &regionClients{s: s, setup: setup, auth: auth, clients: map[string]*taurusdb.Client{}}
+	return &providerData{defaultRegion: s.region, mode: auth.Mode(), secrets: secrets, regions: rc}, nil
+}
+
+// primeCredentials makes a temporary-credential authenticator fetch its
+// first set now, by signing a request that is never sent.
+func primeCredentials(ctx context.Context, a taurusdb.Authenticator) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "https://credentials.invalid/", nil)
+	if err != nil {
+		return err
+	}
+	return a.Authenticate(ctx, req, nil)
+}
+
+// endpointFor is the API endpoint of a region.
+func endpointFor(s settings, region string) (string, *configError) {
+	endpoint := strings.ReplaceAll(s.endpoint, "{region}", region)
+	if endpoint == "" {
+		ep, err := taurusdb.DefaultEndpoint(region)
+		if err != nil {
+			return "", &configError{"Unknown region", err.Error() + ". Regions with a default endpoint: " + strings.Join(taurusdb.KnownRegions(), ", ") + "."}
+		}
+		endpoint = ep
+	}
+	ep, err := taurusdb.ValidateEndpoint(endpoint, s.insecure)
+	if err != nil {
+		return "", &configError{"Invalid endpoint", err.Error()}
+	}
+	return ep, nil
+}
+
+// iamURLFor is the IAM endpoint (with /v3) used for a region.
+func iamURLFor(s settings, region string) (string, *configError) {
+	if s.authURL != "" {
+		return strings.ReplaceAll(s.authURL, "{region}", region), nil
+	}
+	if region == "" {
+		return "", &configError{"Missing auth_url", "IAM is needed (password authentication, a project look-up or assume_role) but neither auth_url (HW_AUTH_URL) nor region (HW_REGION_NAME) is set."}
+	}
+	return taurusdb.DefaultAuthURL(region), nil
+}
+
+// vpcEndpointFor is the VPC endpoint of a region, "" when unknown.
+func vpcEndpointFor(s settings, region string) string {
+	if s.vpcEndpoint != "" {
+		return strings.ReplaceAll(s.vpcEndpoint, "{region}", region)
+	}
+	if region == "" {
+		return ""
+	}
+	return taurusdb.DefaultVPCEndpoint(region)
+}
+
+// client returns the client of a region ("" = the provider's), building it
+// on first use.
+func (r *regionClients) client(ctx context.Context, region string) (*taurusdb.Client, error) {
+	if region == "" {
+		region = r.s.region
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if c, ok := r.clients[region]; ok {
+		return c, nil
+	}
+	s := r.s
+	projectID := ""
+	if region == s.region {
+		projectID = s.projectID
+	}
+	if projectID == "" {
+		name := region
+		if region == s.region && s.projectName != "" {
+			name = s.projectName
+		}
+		iamURL, cerr := iamURLFor(s, region)
+		if cerr != nil {
+			return nil, fmt.Errorf("%s: %s", cerr.summary, cerr.detail)
+		}
+		iam := &taurusdb.IAM{URL: iamURL, Auth: r.auth, HTTPClient: taurusdb.NewHTTPClient(s.insecure), UserAgent: r.setup.userAgent}
+		id, err := iam.ProjectID(ctx, name)
+		if err != nil {
+			return nil, fmt.Errorf("looking up the project of region %q at IAM (%s): %w", region, iamURL, err)
+		}
+		projectID = id
+	}
+	endpoint, cerr := endpointFor(s, region)
+	if cerr != nil {
+		return nil, fmt.Errorf("%s: %s", cerr.summary, cerr.detail)
+	}
+	auth := r.auth
+	if ps, ok := auth.(taurusdb.ProjectScoper); ok {
+		auth = ps.ForProject(projectID)
+	}
+	cfg := taurusdb.Config{
+		Endpoint: endpoint, VPCEndpoint: vpcEndpointFor(s, region), ProjectID: projectID, Auth: auth,
+		Language: s.language, MaxRetries: s.maxRetries, Insecure: s.insecure,
+		UserAgent: r.setup.userAgent, Logger: tflogLogger{},
+	}
+	if err := tuningFromEnv(&cfg); err != nil {
+		return nil, err
+	}
+	if r.setup.tune != nil {
+		r.setup.tune(&cfg)
+	}
+	c, err := taurusdb.New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	r.clients[region] = c
+	return c, nil
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
