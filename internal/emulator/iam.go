@@ -66,6 +66,19 @@ func (e *Emulator) TemporaryKeys() int {
 	return len(e.temporary)
 }
 
+// IssuedSecrets lists every secret of the temporary keys handed out so
+// far (access key, secret key and security token of each), so that a test
+// can look for them in logs; the values are the emulator's own inventions.
+func (e *Emulator) IssuedSecrets() []string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var out []string
+	for access, k := range e.temporary {
+		out = append(out, access, k.secret, k.securityToken)
+	}
+	return out
+}
+
 // authenticateIAM checks the credentials of an IAM call: those a project
 // API takes, without the project, and a token scoped to the account too.
 // Unscoped tokens cannot call these APIs.

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -53,6 +54,19 @@ func findSecrets(text string, literals map[string]string) []string {
 		}
 	}
 	return found
+}
+
+// withIssued adds the temporary keys the emulator handed out (by IAM for an
+// agency, or by the metadata service) to the literals to look for.
+func withIssued(literals map[string]string, e *emulator.Emulator) map[string]string {
+	out := map[string]string{}
+	for k, v := range literals {
+		out[k] = v
+	}
+	for i, v := range e.IssuedSecrets() {
+		out[fmt.Sprintf("issued temporary credential #%d", i)] = v
+	}
+	return out
 }
 
 // The scanner itself must be able to fail, or the test below proves nothing.
@@ -106,6 +120,9 @@ func TestAccProvider_logsCarryNoSecrets(t *testing.T) {
 		cfg     emulator.Config
 		hcl     func(e *emulator.Emulator) string
 		logMode string // the auth field of the client's log lines
+		// setup runs once the emulator is up, for modes that read the
+		// environment or files.
+		setup func(t *testing.T, e *emulator.Emulator)
 	}
 	modes := []mode{
 		{
@@ -132,6 +149,45 @@ func TestAccProvider_logsCarryNoSecrets(t *testing.T) {
 			},
 			logMode: "password",
 		},
+		{
+			// No credentials anywhere: the ECS agency's, from the metadata
+			// service, living four seconds so that renewed ones are logged
+			// (or not) too.
+			name: "ecs_metadata",
+			cfg:  emulator.Config{MetadataCredentialTTL: 4 * time.Second},
+			hcl:  func(*emulator.Emulator) string { return "" },
+			setup: func(t *testing.T, e *emulator.Emulator) {
+				t.Setenv(metadataURLEnv, e.MetadataURL())
+			},
+			logMode: "ecs-metadata",
+		},
+		{
+			name: "assume_role",
+			cfg: emulator.Config{AccessKey: secretAccessKey, SecretKey: secretSecretKey,
+				Agencies: []emulator.Agency{{Name: "secret-agency", DomainName: "acme"}}},
+			hcl: func(e *emulator.Emulator) string {
+				return fmt.Sprintf("  access_key = %q\n  secret_key = %q\n  auth_url = %q\n  assume_role {\n    agency_name = \"secret-agency\"\n    domain_name = \"acme\"\n  }\n",
+					secretAccessKey, secretSecretKey, e.IAMURL()+"/v3")
+			},
+			logMode: "assume_role",
+		},
+		{
+			name: "shared_config_profile",
+			cfg:  emulator.Config{AccessKey: secretAccessKey, SecretKey: secretSecretKey, SecurityToken: secretSecurityToken},
+			hcl: func(*emulator.Emulator) string {
+				return "  profile = \"ci\"\n"
+			},
+			setup: func(t *testing.T, e *emulator.Emulator) {
+				path := filepath.Join(t.TempDir(), "config.json")
+				body := fmt.Sprintf(`{"current": "ci", "profiles": [{"name": "ci", "mode": "AKSK", "accessKeyId": %q, "secretAccessKey": %q, "securityToken": %q}]}`,
+					secretAccessKey, secretSecretKey, secretSecurityToken)
+				if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				t.Setenv("HW_SHARED_CONFIG_FILE", path)
+			},
+			logMode: "aksk+security_token",
+		},
 	}
 	literals := map[string]string{
 		"auth_token": secretToken, "access_key": secretAccessKey, "secret_key": secretSecretKey,
@@ -145,11 +201,12 @@ func TestAccProvider_logsCarryNoSecrets(t *testing.T) {
 			t.Setenv("TF_LOG_PATH", filepath.Join(dir, "tf_log_path.log"))
 			t.Setenv("TF_ACC_LOG_PATH", accLog)
 			t.Setenv("TF_LOG_SDK_HELPER_RESOURCE", "OFF")
-			for _, v := range []string{"HW_AUTH_TOKEN", "HW_ACCESS_KEY", "HW_SECRET_KEY", "HW_SECURITY_TOKEN", "HW_USER_NAME", "HW_USER_PASSWORD", "HW_DOMAIN_NAME"} {
-				t.Setenv(v, "")
-			}
+			clearHWEnv(t)
 
 			env := newAccEnv(t, m.cfg)
+			if m.setup != nil {
+				m.setup(t, env.emu)
+			}
 			inst := env.instance(0)
 			// t.Setenv above: these subtests cannot run in parallel.
 			resource.Test(t, resource.TestCase{
@@ -170,7 +227,7 @@ func TestAccProvider_logsCarryNoSecrets(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if found := findSecrets(string(b), literals); len(found) > 0 {
+				if found := findSecrets(string(b), withIssued(literals, env.emu)); len(found) > 0 {
 					t.Errorf("%s contains secrets: %s", filepath.Base(f), strings.Join(found, "; "))
 				}
 				all.Write(b)
