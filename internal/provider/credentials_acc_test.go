@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
@@ -315,7 +316,16 @@ func TestAccProvider_resourcesInTwoRegions(t *testing.T) {
 	t.Setenv("HW_ACCESS_KEY", credAK)
 	t.Setenv("HW_SECRET_KEY", credSK)
 	vars := config.Variables{"beijing_instance_id": config.StringVariable(northInst), "shanghai_instance_id": config.StringVariable(eastInst)}
-	hcl := example(t, "provider-multi-region.tf")
+	hcl := example(t, "provider-multi-region.tf") + `
+data "taurusdb_proxy_instances" "shanghai" {
+  region      = "cn-east-3"
+  instance_id = var.shanghai_instance_id
+  depends_on  = [taurusdb_proxy_instance.shanghai]
+}
+`
+	// The provider's default moves to cn-east-3: the Beijing proxy, whose
+	// configuration names no region, stays where state says it is.
+	movedDefault := strings.Replace(hcl, `region = "cn-north-4"`, `region = "cn-east-3"`, 1)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(),
 		CheckDestroy:             env.checkDestroyed,
@@ -330,8 +340,21 @@ func TestAccProvider_resourcesInTwoRegions(t *testing.T) {
 				Check: resource.ComposeTestCheckFunc(
 					env.checkProxyIn("taurusdb_proxy_instance.beijing", northInst),
 					env.checkProxyIn("taurusdb_proxy_instance.shanghai", eastInst),
+					resource.TestCheckResourceAttr("data.taurusdb_proxy_instances.shanghai", "region", "cn-east-3"),
+					resource.TestCheckResourceAttr("data.taurusdb_proxy_instances.shanghai", "proxies.#", "1"),
 					checkNoFailedAPICalls(env),
 				),
+			},
+			{
+				Config:          movedDefault,
+				ConfigVariables: vars,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("taurusdb_proxy_instance.beijing", plancheck.ResourceActionNoop),
+					plancheck.ExpectResourceAction("taurusdb_proxy_instance.shanghai", plancheck.ResourceActionNoop),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("taurusdb_proxy_instance.beijing", tfjsonpath.New("region"), knownvalue.StringExact("cn-north-4")),
+				},
 			},
 			{
 				ResourceName:      "taurusdb_proxy_instance.shanghai",

@@ -209,6 +209,15 @@ func (r *proxyInstanceResource) Update(ctx context.Context, req resource.UpdateR
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if prior := state.Region.ValueString(); prior != "" && plan.Region.ValueString() != prior {
+		// Only a region known at plan time can replace the proxy; one that
+		// became known during apply must not send calls to another
+		// region's project, nor record a region the proxy is not in.
+		resp.Diagnostics.AddError(fmt.Sprintf("updating TaurusDB proxy (%s)", state.ID.ValueString()),
+			fmt.Sprintf("The proxy is in region %s; the configuration now says %s, a value known only during apply, so the plan could not replace the proxy. "+
+				"Nothing was changed. Set region to %s, or to a value known at plan time to move the proxy (which replaces it).", prior, plan.Region.ValueString(), prior))
+		return
+	}
 	ctx, c := r.client(ctx, plan.Region, &resp.Diagnostics)
 	if c == nil {
 		return
