@@ -45,3 +45,27 @@ func TestAccReview_identityImportInAnotherRegion(t *testing.T) {
 		},
 	})
 }
+
+// region = "" (a variable left empty, say) means the provider's region to
+// Create and to every client look-up, but the state records "" and the next
+// refresh writes the provider's region over it (stateRegion); the next plan
+// then sees "" against that region and replaces the proxy, and so on after
+// every apply.
+func TestAccReview_emptyRegionDoesNotReplaceForever(t *testing.T) {
+	const project = "7d2a0c4e6f8b4a1c9e3d5f7a9b1c3e5d"
+	env := newAccEnv(t, emulator.Config{AccessKey: credAK, SecretKey: credSK,
+		Projects: []emulator.Project{{Name: "cn-north-4", ID: project}}})
+	env.pointAt(t)
+	t.Setenv("HW_ACCESS_KEY", credAK)
+	t.Setenv("HW_SECRET_KEY", credSK)
+	inst := env.instance(0)
+	hcl := "provider \"taurusdb\" {\n  region = \"cn-north-4\"\n}\n" + proxyHCL("p", inst, testFlavor, 2, `  region = ""`)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		CheckDestroy:             env.checkDestroyed,
+		Steps: []resource.TestStep{
+			{Config: hcl},
+			{Config: hcl, PlanOnly: true},
+		},
+	})
+}
