@@ -36,6 +36,7 @@ func TestAccProxyInstance_identityImport(t *testing.T) {
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectIdentity(addr, map[string]knownvalue.Check{
+						"region":      knownvalue.Null(), // the provider block names none
 						"instance_id": knownvalue.StringExact(inst),
 						"id":          knownvalue.NotNull(),
 					}),

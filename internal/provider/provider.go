@@ -164,6 +164,9 @@ func (p *taurusProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		resp.Diagnostics.AddError(cerr.summary, cerr.detail)
 		return
 	}
+	if data.warning != "" {
+		resp.Diagnostics.AddWarning("Shared config file ignored", data.warning)
+	}
 	tflog.Debug(ctx, "configured TaurusDB provider", map[string]any{"region": s.region, "project_id": s.projectID, "credentials_from": s.credentialsFrom, "auth": data.mode})
 	resp.ResourceData = data
 	resp.DataSourceData = data

@@ -46,7 +46,7 @@ var credentialPrecedence = []precedenceRow{
 	{fromEnvironment, "the `HW_*` variable of each argument",
 		"For each argument the block leaves out; credentials only when the block sets none, and then all from here."},
 	{fromProfile, "`access_key`, `secret_key`, `security_token`, `region` and `project_id` of the profile (`profile`, or the file's current one) in `shared_config_file`",
-		"For what is still unset; credentials only when neither source above gives any; `project_id` only when the provider's region is the profile's region."},
+		"For what is still unset; credentials only when neither source above gives any; `project_id` only with the profile's own credentials and when the provider's region is the profile's region."},
 	{fromECSMetadata, "the temporary access key, secret key and security token of the ECS server's agency",
 		"Only when no source above gives credentials; renewed before they expire."},
 }
@@ -88,6 +88,9 @@ type settings struct {
 type assumeRoleSettings struct {
 	agencyName, domainName, domainID string
 	durationSeconds                  int64
+	// durationEnv is HW_ASSUME_ROLE_DURATION when it was read but is not
+	// a number of seconds: an error, rather than IAM's default in silence.
+	durationEnv string
 }
 
 // credential names a setting, its variable and where its value goes.
@@ -175,8 +178,12 @@ func settingsFrom(m providerModel) (settings, bool) {
 	case !arModel.Duration.IsNull():
 		ar.durationSeconds = arModel.Duration.ValueInt64()
 	default:
-		if v, err := strconv.ParseInt(os.Getenv("HW_ASSUME_ROLE_DURATION"), 10, 64); err == nil {
-			ar.durationSeconds = v
+		if raw := strings.TrimSpace(os.Getenv("HW_ASSUME_ROLE_DURATION")); raw != "" {
+			if v, err := strconv.ParseInt(raw, 10, 64); err == nil {
+				ar.durationSeconds = v
+			} else {
+				ar.durationEnv = raw
+			}
 		}
 	}
 	if m.AssumeRole != nil || ar.agencyName != "" {
@@ -222,8 +229,9 @@ func settingsFrom(m providerModel) (settings, bool) {
 }
 
 // applyProfile is row 3 of credentialPrecedence: it fills what the block and
-// the environment left unset from the shared config profile.
-func applyProfile(s *settings) *configError {
+// the environment left unset from the shared config profile. A default file
+// nobody asked for that cannot be read is a warning, not an error.
+func applyProfile(s *settings) (warning string, cerr *configError) {
 	path, explicitFile := s.sharedConfigFile, s.sharedConfigFile != ""
 	if rest, ok := strings.CutPrefix(path, "~/"); ok {
 		// The huaweicloud provider's examples write the default as
@@ -237,44 +245,50 @@ func applyProfile(s *settings) *configError {
 		if err != nil {
 			// No home directory: there is no default file to read.
 			if s.profile != "" {
-				return &configError{"Shared config file not found", fmt.Sprintf("profile %q is set, but the default shared config file cannot be located (%v); set shared_config_file (HW_SHARED_CONFIG_FILE).", s.profile, err)}
+				return "", &configError{"Shared config file not found", fmt.Sprintf("profile %q is set, but the default shared config file cannot be located (%v); set shared_config_file (HW_SHARED_CONFIG_FILE).", s.profile, err)}
 			}
-			return nil
+			return "", nil
 		}
 		path = p
 	}
+	asked := explicitFile || s.profile != ""
 	f, err := hcloudconfig.Load(path)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) && !explicitFile && s.profile == "" {
-			return nil // the absent default file is not an error
+		switch {
+		case errors.Is(err, fs.ErrNotExist) && !asked:
+			return "", nil // the absent default file is not an error
+		case !asked:
+			return fmt.Sprintf("The default shared config file %s cannot be read (%v); it is ignored, since neither shared_config_file nor profile is set.", path, err), nil
 		}
 		why := "is named by shared_config_file (HW_SHARED_CONFIG_FILE)"
 		if !explicitFile {
 			why = fmt.Sprintf("is the default file, read because profile %q is set", s.profile)
 		}
-		return &configError{"Unreadable shared config file", fmt.Sprintf("%s %s: %v. Fix or create the file, or remove the setting.", path, why, err)}
+		return "", &configError{"Unreadable shared config file", fmt.Sprintf("%s %s: %v. Fix or create the file, or remove the setting.", path, why, err)}
 	}
 	prof, err := f.Profile(s.profile)
 	if err != nil {
-		if s.profile == "" && !explicitFile {
+		if !asked {
 			// The default file without a current profile gives nothing.
-			return nil
+			return "", nil
 		}
-		return &configError{"Shared config profile not found", fmt.Sprintf("%s: %v. Set profile (HW_PROFILE) to one of its profiles.", path, err)}
+		return "", &configError{"Shared config profile not found", fmt.Sprintf("%s: %v. Set profile (HW_PROFILE) to one of its profiles.", path, err)}
 	}
 	if s.region == "" {
 		s.region = prof.Region
-	}
-	// A profile's project ID is the project of the profile's region; in
-	// another region it would send calls to the wrong project.
-	if s.projectID == "" && s.projectName == "" && prof.ProjectID != "" && prof.Region == s.region {
-		s.projectID = prof.ProjectID
 	}
 	if !s.hasCredentials() && (prof.AccessKey != "" || prof.SecretKey != "") {
 		s.accessKey, s.secretKey, s.securityToken = prof.AccessKey, prof.SecretKey, prof.SecurityToken
 		s.credentialsFrom = fromProfile
 	}
-	return nil
+	// A profile's project ID is the project of the profile's account and
+	// region: with another source's credentials (maybe another account's)
+	// or in another region it would send calls to the wrong project, so
+	// then the project is looked up at IAM instead.
+	if s.credentialsFrom == fromProfile && s.projectID == "" && s.projectName == "" && prof.ProjectID != "" && prof.Region == s.region {
+		s.projectID = prof.ProjectID
+	}
+	return "", nil
 }
 
 type configError struct{ summary, detail string }
@@ -331,8 +345,11 @@ func checkCredentials(s settings) *configError {
 		if ar.domainName == "" && ar.domainID == "" {
 			return &configError{"Incomplete assume_role", fmt.Sprintf("assume_role of agency %q needs domain_name (HW_ASSUME_ROLE_DOMAIN_NAME) or domain_id (HW_ASSUME_ROLE_DOMAIN_ID): the account that created the agency.", ar.agencyName)}
 		}
+		if ar.durationEnv != "" {
+			return &configError{"Invalid assume_role duration", fmt.Sprintf("HW_ASSUME_ROLE_DURATION=%q is not a whole number of seconds: want %d to %d, such as 3600.", ar.durationEnv, assumeRoleMinDuration, assumeRoleMaxDuration)}
+		}
 		if d := ar.durationSeconds; d != 0 && (d < assumeRoleMinDuration || d > assumeRoleMaxDuration) {
-			return &configError{"Invalid assume_role duration", fmt.Sprintf("HW_ASSUME_ROLE_DURATION=%d: want %d to %d seconds.", d, assumeRoleMinDuration, assumeRoleMaxDuration)}
+			return &configError{"Invalid assume_role duration", fmt.Sprintf("assume_role.duration (or HW_ASSUME_ROLE_DURATION) is %d: want %d to %d seconds.", d, assumeRoleMinDuration, assumeRoleMaxDuration)}
 		}
 	}
 	return nil

@@ -85,9 +85,11 @@ func TestPrecedence_row1ProviderBlock(t *testing.T) {
 	if data.mode != "token" || s.credentialsFrom != fromProviderBlock || s.accessKey != "" {
 		t.Fatalf("mode %s from %q (access key %q): the block's token must win over the environment and the profile", data.mode, s.credentialsFrom, s.accessKey)
 	}
-	// The profile still fills what nothing above set.
-	if s.region != "cn-east-3" || s.projectID != pid {
-		t.Errorf("region %q project %q: the profile's must fill the gaps", s.region, s.projectID)
+	// The profile still fills the region nothing above set, but not its
+	// project: that belongs to the profile's credentials, maybe another
+	// account's, so the project is looked up at IAM with the block's.
+	if s.region != "cn-east-3" || s.projectID != "" {
+		t.Errorf("region %q project %q: want the profile's region and no project", s.region, s.projectID)
 	}
 }
 

@@ -47,6 +47,7 @@ type providerData struct {
 	mode          string // the authentication mode, for log lines
 	secrets       *secretSet
 	regions       *regionClients
+	warning       string // for Configure to show, "" for none
 }
 
 // secretSet holds every credential value the provider knows, including
@@ -81,8 +82,15 @@ type regionClients struct {
 	// project (ProjectScoper) are scoped per region.
 	auth taurusdb.Authenticator
 
-	mu      sync.Mutex
-	clients map[string]*taurusdb.Client
+	mu      sync.Mutex // guards entries only
+	entries map[string]*regionEntry
+}
+
+// regionEntry is one region's client, built under the entry's own lock so
+// that a slow IAM look-up for one region holds up no other region.
+type regionEntry struct {
+	mu     sync.Mutex
+	client *taurusdb.Client
 }
 
 // configure resolves the settings (rows 3 and 4 of credentialPrecedence,
@@ -91,7 +99,8 @@ type regionClients struct {
 // there are credentials at all, the second so that a refused agency is an
 // error of the provider's configuration rather than of the first resource.
 func configure(ctx context.Context, s settings, setup clientSetup) (*providerData, *configError) {
-	if cerr := applyProfile(&s); cerr != nil {
+	warning, cerr := applyProfile(&s)
+	if cerr != nil {
 		return nil, cerr
 	}
 	if cerr := checkCredentials(s); cerr != nil {
@@ -100,7 +109,7 @@ func configure(ctx context.Context, s settings, setup clientSetup) (*providerDat
 	if s.endpoint == "" && s.region == "" {
 		return nil, &configError{"Missing region or endpoint", "Set region (HW_REGION_NAME), or endpoint (TAURUSDB_ENDPOINT) as scheme://host[:port]."}
 	}
-	if s.projectID == "" && s.region == "" && s.projectName == "" {
+	if s.projectID == "" && s.region == "" {
 		return nil, &configError{"Missing project_id", "Without region (HW_REGION_NAME) the project cannot be looked up: set project_id (HW_PROJECT_ID), or region."}
 	}
 	// Check every URL now, with a sample region, so that a typo is an
@@ -152,7 +161,7 @@ func configure(ctx context.Context, s settings, setup clientSetup) (*providerDat
 			base = defaultMetadataURL
 		}
 		tmp := &taurusdb.TemporaryAKSK{
-			Source:        &taurusdb.MetadataCredentials{BaseURL: base, HTTPClient: &http.Client{Timeout: metadataProbeTimeout}, UserAgent: setup.userAgent},
+			Source:        &taurusdb.MetadataCredentials{BaseURL: base, HTTPClient: metadataHTTPClient(), UserAgent: setup.userAgent},
 			OnCredentials: remember,
 			ModeName:      "ecs-metadata",
 		}
@@ -187,8 +196,22 @@ func configure(ctx context.Context, s settings, setup clientSetup) (*providerDat
 		auth = tmp
 	}
 
-	rc := &regionClients{s: s, setup: setup, auth: auth, clients: map[string]*taurusdb.Client{}}
-	return &providerData{defaultRegion: s.region, mode: auth.Mode(), secrets: secrets, regions: rc}, nil
+	rc := &regionClients{s: s, setup: setup, auth: auth, entries: map[string]*regionEntry{}}
+	return &providerData{defaultRegion: s.region, mode: auth.Mode(), secrets: secrets, regions: rc, warning: warning}, nil
+}
+
+// metadataHTTPClient talks to the link-local metadata service directly:
+// never through HTTP_PROXY, which would hand the agency's keys (in clear
+// text) to the proxy, or take the proxy's answer for the server's agency.
+func metadataHTTPClient() *http.Client {
+	t, ok := http.DefaultTransport.(*http.Transport)
+	if !ok {
+		// Replaced by something else in this process: build a plain one.
+		return &http.Client{Timeout: metadataProbeTimeout, Transport: &http.Transport{}}
+	}
+	t = t.Clone()
+	t.Proxy = nil
+	return &http.Client{Timeout: metadataProbeTimeout, Transport: t}
 }
 
 // primeCredentials makes a temporary-credential authenticator fetch its
@@ -247,10 +270,29 @@ func (r *regionClients) client(ctx context.Context, region string) (*taurusdb.Cl
 		region = r.s.region
 	}
 	r.mu.Lock()
-	defer r.mu.Unlock()
-	if c, ok := r.clients[region]; ok {
-		return c, nil
+	e, ok := r.entries[region]
+	if !ok {
+		e = &regionEntry{}
+		r.entries[region] = e
 	}
+	r.mu.Unlock()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.client != nil {
+		return e.client, nil
+	}
+	// A failed look-up is not kept: the next call tries again.
+	c, err := r.build(ctx, region)
+	if err != nil {
+		return nil, err
+	}
+	e.client = c
+	return c, nil
+}
+
+// build makes the client of a region: its project, endpoint and scoped
+// credentials.
+func (r *regionClients) build(ctx context.Context, region string) (*taurusdb.Client, error) {
 	s := r.s
 	projectID := ""
 	if region == s.region {
@@ -291,12 +333,7 @@ func (r *regionClients) client(ctx context.Context, region string) (*taurusdb.Cl
 	if r.setup.tune != nil {
 		r.setup.tune(&cfg)
 	}
-	c, err := taurusdb.New(cfg)
-	if err != nil {
-		return nil, err
-	}
-	r.clients[region] = c
-	return c, nil
+	return taurusdb.New(cfg)
 }
 
 func firstNonEmpty(s ...string) string {

@@ -289,6 +289,7 @@ func TestAccProxyEIP_identityImport(t *testing.T) {
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectIdentity(eipResource, map[string]knownvalue.Check{
+						"region":      knownvalue.Null(), // the provider block names none
 						"instance_id": knownvalue.StringExact(inst),
 						"proxy_id":    knownvalue.StringExact(proxy),
 					}),

@@ -57,6 +57,7 @@ type proxyEIPAssociationModel struct {
 
 // eipIdentityModel is the association's identity: the proxy it binds to.
 type eipIdentityModel struct {
+	Region     types.String `tfsdk:"region"`
 	InstanceID types.String `tfsdk:"instance_id"`
 	ProxyID    types.String `tfsdk:"proxy_id"`
 }
@@ -120,6 +121,7 @@ func publicIPIDRequiresReplace(_ context.Context, req planmodifier.StringRequest
 func (r *proxyEIPAssociationResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
 	resp.IdentitySchema = identityschema.Schema{
 		Attributes: map[string]identityschema.Attribute{
+			"region": identityRegionAttribute(),
 			"instance_id": identityschema.StringAttribute{
 				RequiredForImport: true,
 				Description:       "ID of the TaurusDB instance.",
@@ -157,7 +159,7 @@ func (r *proxyEIPAssociationResource) Create(ctx context.Context, req resource.C
 	}
 	defer release()
 	plan.ID = types.StringValue(instanceID + "/" + proxyID)
-	identity := eipIdentityModel{InstanceID: plan.InstanceID, ProxyID: plan.ProxyID}
+	identity := eipIdentityModel{Region: plan.Region, InstanceID: plan.InstanceID, ProxyID: plan.ProxyID}
 	recorded := false
 	accepted := func(jobID string) {
 		// Record the association as soon as the API has accepted the
@@ -248,7 +250,7 @@ func (r *proxyEIPAssociationResource) Read(ctx context.Context, req resource.Rea
 	ctx, cancel := context.WithTimeout(ctx, readTimeout)
 	defer cancel()
 	instanceID, proxyID := state.InstanceID.ValueString(), state.ProxyID.ValueString()
-	identity := eipIdentityModel{InstanceID: state.InstanceID, ProxyID: state.ProxyID}
+	identity := eipIdentityModel{Region: identityRegion(ctx, req.Identity, state.Region), InstanceID: state.InstanceID, ProxyID: state.ProxyID}
 	bindJob := pendingBindJob(ctx, req.Private, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -347,7 +349,7 @@ func (r *proxyEIPAssociationResource) Update(ctx context.Context, req resource.U
 	var plan proxyEIPAssociationModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(resp.Identity.Set(ctx, eipIdentityModel{InstanceID: plan.InstanceID, ProxyID: plan.ProxyID})...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, eipIdentityModel{Region: identityRegion(ctx, req.Identity, plan.Region), InstanceID: plan.InstanceID, ProxyID: plan.ProxyID})...)
 }
 
 // Delete unbinds the address and waits until the proxy list shows none.
@@ -410,5 +412,5 @@ func (r *proxyEIPAssociationResource) ImportState(ctx context.Context, req resou
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), instanceID+"/"+proxyID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("instance_id"), instanceID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("proxy_id"), proxyID)...)
-	resp.Diagnostics.Append(resp.Identity.Set(ctx, eipIdentityModel{InstanceID: types.StringValue(instanceID), ProxyID: types.StringValue(proxyID)})...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, eipIdentityModel{Region: r.resolvedRegion(types.StringValue(region)), InstanceID: types.StringValue(instanceID), ProxyID: types.StringValue(proxyID)})...)
 }

@@ -55,7 +55,7 @@ func (r *proxyInstanceListResource) ListResourceConfigSchema(_ context.Context, 
 		MarkdownDescription: "Lists the proxies of a TaurusDB instance for `terraform query`, each with its identity " +
 			"(`instance_id`, `id`) and, with `include_resource = true`, the resource as an import would record it.",
 		Attributes: map[string]schema.Attribute{
-			"region": schema.StringAttribute{Optional: true, MarkdownDescription: "Region to list proxies in. Defaults to the provider's `region`."},
+			"region": schema.StringAttribute{Optional: true, MarkdownDescription: "Region to list proxies in. Defaults to the provider's `region`. Each result's identity names it, so its import works from a provider block of another region.", Validators: []validator.String{regionValidator()}},
 			"instance_id": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "ID of the TaurusDB instance whose proxies are listed.",
@@ -140,7 +140,7 @@ func proxyListResult(ctx context.Context, c *taurusdb.Client, req list.ListReque
 	res := req.NewListResult(ctx)
 	p := e.Proxy
 	res.DisplayName = fmt.Sprintf("%s (%s, %s)", p.Name, p.PoolID, p.Status)
-	res.Diagnostics.Append(res.Identity.Set(ctx, identityModel{InstanceID: types.StringValue(instanceID), ID: types.StringValue(p.PoolID)})...)
+	res.Diagnostics.Append(res.Identity.Set(ctx, identityModel{Region: region, InstanceID: types.StringValue(instanceID), ID: types.StringValue(p.PoolID)})...)
 	if !req.IncludeResource {
 		return res
 	}

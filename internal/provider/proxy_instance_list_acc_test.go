@@ -56,7 +56,8 @@ func TestAccProxyInstanceList_query(t *testing.T) {
 	inst := env.instance(0)
 	rw, ro := seedTwoProxies(env, inst)
 	identity := func(id string) map[string]knownvalue.Check {
-		return map[string]knownvalue.Check{"instance_id": knownvalue.StringExact(inst), "id": knownvalue.StringExact(id)}
+		// No region: the provider block names none, so results are in its one.
+		return map[string]knownvalue.Check{"region": knownvalue.Null(), "instance_id": knownvalue.StringExact(inst), "id": knownvalue.StringExact(id)}
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(),

@@ -87,7 +87,7 @@ func (r *proxyInstanceResource) Create(ctx context.Context, req resource.CreateR
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("instance_id"), instanceID)...)
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), body.ProxyName)...)
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("timeouts"), plan.Timeouts)...)
-		resp.Diagnostics.Append(resp.Identity.Set(ctx, identityModel{InstanceID: plan.InstanceID, ID: types.StringValue(proxyID)})...)
+		resp.Diagnostics.Append(resp.Identity.Set(ctx, identityModel{Region: plan.Region, InstanceID: plan.InstanceID, ID: types.StringValue(proxyID)})...)
 	}
 	created, err := c.CreateAndIdentify(ctx, instanceID, body, recorded)
 	if err != nil {
@@ -184,7 +184,7 @@ func (r *proxyInstanceResource) Read(ctx context.Context, req resource.ReadReque
 			fmt.Sprintf("Proxy %s on instance %s was not found (or is DELETED); removing it from state. The next apply creates it again if it is still configured.", proxyID, instanceID))
 		// The framework insists on an identity even for a removed
 		// resource when the CLI stored none (Terraform before 1.12).
-		resp.Diagnostics.Append(resp.Identity.Set(ctx, identityModel{InstanceID: state.InstanceID, ID: state.ID})...)
+		resp.Diagnostics.Append(resp.Identity.Set(ctx, identityModel{Region: identityRegion(ctx, req.Identity, state.Region), InstanceID: state.InstanceID, ID: state.ID})...)
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -195,7 +195,7 @@ func (r *proxyInstanceResource) Read(ctx context.Context, req resource.ReadReque
 	resp.Diagnostics.Append(state.fromAPI(ctx, details, listOrNil[weightModel](ctx, state.NodesReadWeight, &resp.Diagnostics))...)
 	state.Region = r.stateRegion(state.Region)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	resp.Diagnostics.Append(resp.Identity.Set(ctx, identityModel{InstanceID: state.InstanceID, ID: state.ID})...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, identityModel{Region: identityRegion(ctx, req.Identity, state.Region), InstanceID: state.InstanceID, ID: state.ID})...)
 	if imported {
 		// Done: from now on state says what to read.
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, nil)...)
@@ -268,7 +268,7 @@ func (r *proxyInstanceResource) Update(ctx context.Context, req resource.UpdateR
 	}
 	resp.Diagnostics.Append(plan.fromAPI(ctx, details, listOrNil[weightModel](ctx, plan.NodesReadWeight, &resp.Diagnostics))...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(resp.Identity.Set(ctx, identityModel{InstanceID: plan.InstanceID, ID: plan.ID})...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, identityModel{Region: identityRegion(ctx, req.Identity, plan.Region), InstanceID: plan.InstanceID, ID: plan.ID})...)
 }
 
 func (r *proxyInstanceResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -304,6 +304,6 @@ func (r *proxyInstanceResource) ImportState(ctx context.Context, req resource.Im
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("region"), r.resolvedRegion(types.StringValue(region)))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("instance_id"), instanceID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), proxyID)...)
-	resp.Diagnostics.Append(resp.Identity.Set(ctx, identityModel{InstanceID: types.StringValue(instanceID), ID: types.StringValue(proxyID)})...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, identityModel{Region: r.resolvedRegion(types.StringValue(region)), InstanceID: types.StringValue(instanceID), ID: types.StringValue(proxyID)})...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, []byte("true"))...)
 }

@@ -196,6 +196,7 @@ func proxyInstanceSchema(ctx context.Context) schema.Schema {
 }
 
 type identityModel struct {
+	Region     types.String `tfsdk:"region"`
 	InstanceID types.String `tfsdk:"instance_id"`
 	ID         types.String `tfsdk:"id"`
 }
@@ -203,6 +204,7 @@ type identityModel struct {
 func (r *proxyInstanceResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
 	resp.IdentitySchema = identityschema.Schema{
 		Attributes: map[string]identityschema.Attribute{
+			"region": identityRegionAttribute(),
 			"instance_id": identityschema.StringAttribute{
 				RequiredForImport: true,
 				Description:       "ID of the TaurusDB instance.",

@@ -53,7 +53,7 @@ func (a *proxyRestartAction) Schema(_ context.Context, _ action.SchemaRequest, r
 			"`lifecycle { action_trigger { ... } }` (for example after an update of the proxy's `parameters`). " +
 			"Needs Terraform 1.14 or later; with OpenTofu or an older Terraform use the `taurusdb_proxy_restart` resource.",
 		Attributes: map[string]schema.Attribute{
-			"region": schema.StringAttribute{Optional: true, MarkdownDescription: "Region of the proxy. Defaults to the provider's `region`."},
+			"region": schema.StringAttribute{Optional: true, MarkdownDescription: "Region of the proxy. Defaults to the provider's `region`.", Validators: []validator.String{regionValidator()}},
 			"instance_id": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "ID of the TaurusDB instance.",

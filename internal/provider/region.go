@@ -6,8 +6,12 @@ package provider
 import (
 	"context"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -33,6 +37,7 @@ func regionResourceAttribute() schema.StringAttribute {
 		Optional:            true,
 		Computed:            true,
 		MarkdownDescription: regionDescription + " Changing it replaces the resource; removing it from the configuration keeps the region in state.",
+		Validators:          []validator.String{regionValidator()},
 		PlanModifiers: []planmodifier.String{
 			stringplanmodifier.RequiresReplaceIf(regionMoved, "A proxy lives in one region: a new region means a new resource.", "A proxy lives in one region: a new region means a new resource."),
 		},
@@ -70,11 +75,13 @@ func (c *configured) planRegion(ctx context.Context, req resource.ModifyPlanRequ
 		return
 	}
 	if !req.State.Raw.IsNull() {
+		// An existing resource keeps its region, also none: a state
+		// written before the argument existed gets it from a Read that
+		// calls the API (and a restart, which reads nothing, keeps none
+		// and so works in the provider's region, as it was created).
 		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("region"), &prior)...)
-		if !prior.IsNull() && prior.ValueString() != "" {
-			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("region"), prior)...)
-			return
-		}
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("region"), prior)...)
+		return
 	}
 	if c.data == nil {
 		return // provider settings unknown until apply: the region is too
@@ -117,5 +124,34 @@ func (c *configured) resolvedRegion(v types.String) types.String {
 
 // regionDataSourceAttribute is the region of a data source.
 func regionDataSourceAttribute() dsschema.StringAttribute {
-	return dsschema.StringAttribute{Optional: true, Computed: true, MarkdownDescription: regionDescription}
+	return dsschema.StringAttribute{Optional: true, Computed: true, MarkdownDescription: regionDescription,
+		Validators: []validator.String{regionValidator()}}
+}
+
+// regionValidator refuses what is not a region name, "" included: an empty
+// region would mean the provider's to the client but differ from it in
+// state, and replace the proxy on every apply.
+func regionValidator() validator.String {
+	return stringvalidator.RegexMatches(regionRe, "must be a region name such as cn-north-4 (leave the argument out for the provider's region)")
+}
+
+// identityRegionAttribute is the region in an identity: optional, so that
+// identities stored before it existed (without it) keep matching, and an
+// import by identity without it is in the provider's region.
+func identityRegionAttribute() identityschema.StringAttribute {
+	return identityschema.StringAttribute{OptionalForImport: true,
+		Description: "Region of the proxy; unset means the provider's region."}
+}
+
+// identityRegion is the region an identity records: the prior identity's,
+// since a stored identity never changes (and those stored before regions
+// have none), else the resource's.
+func identityRegion(ctx context.Context, prior *tfsdk.ResourceIdentity, region types.String) types.String {
+	if prior != nil && !prior.Raw.IsNull() {
+		var v types.String
+		if d := prior.GetAttribute(ctx, path.Root("region"), &v); !d.HasError() {
+			return v
+		}
+	}
+	return region
 }

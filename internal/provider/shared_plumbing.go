@@ -6,6 +6,7 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -93,19 +94,19 @@ func withAttributes(attrs map[string]schema.Attribute, more map[string]schema.At
 
 // proxyIdentity is an identity model that names an instance and a proxy.
 type proxyIdentity interface {
-	ids() (instanceID, proxyID string)
+	ids() (region, instanceID, proxyID string)
 }
 
-func (m identityModel) ids() (string, string) { return m.InstanceID.ValueString(), m.ID.ValueString() }
-func (m eipIdentityModel) ids() (string, string) {
-	return m.InstanceID.ValueString(), m.ProxyID.ValueString()
+func (m identityModel) ids() (string, string, string) {
+	return m.Region.ValueString(), m.InstanceID.ValueString(), m.ID.ValueString()
+}
+func (m eipIdentityModel) ids() (string, string, string) {
+	return m.Region.ValueString(), m.InstanceID.ValueString(), m.ProxyID.ValueString()
 }
 
 // importedIDs reads the region, instance and proxy IDs of an import: from
 // the ID `[<region>/]<instance_id>/<proxy_id>`, or else from the identity
-// (model T), which names no region: the identity stays as it was before
-// regions were per resource, so that stored identities keep matching, and
-// an import by identity is in the provider's region. ok is
+// (model T), whose region may be unset (the provider's). ok is
 // false with an error diagnostic when they are not valid IDs.
 func importedIDs[T proxyIdentity](ctx context.Context, req resource.ImportStateRequest, diags *diag.Diagnostics) (region, instanceID, proxyID string, ok bool) {
 	if req.ID != "" {
@@ -121,12 +122,16 @@ func importedIDs[T proxyIdentity](ctx context.Context, req resource.ImportStateR
 	if diags.HasError() {
 		return "", "", "", false
 	}
-	instanceID, proxyID = id.ids()
+	region, instanceID, proxyID = id.ids()
 	if err := checkIDs(instanceID, proxyID); err != nil {
 		diags.AddError("Invalid import identity", err.Error())
 		return "", "", "", false
 	}
-	return "", instanceID, proxyID, true
+	if region != "" && !regionRe.MatchString(region) {
+		diags.AddError("Invalid import identity", fmt.Sprintf("region %q is not a region name such as cn-north-4", region))
+		return "", "", "", false
+	}
+	return region, instanceID, proxyID, true
 }
 
 // privateState is the resource private state of the framework's requests

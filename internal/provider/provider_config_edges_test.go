@@ -22,14 +22,14 @@ import (
 	"github.com/taurusdb-community/terraform-provider-taurusdb/internal/taurusdb"
 )
 
-// Review of issue 20: defects the existing tests do not see.
+// Edges of the provider configuration found by review (issue 20).
 
 // HW_ASSUME_ROLE_DURATION that is not a number of seconds ("1h", "3600s")
 // is dropped without a word, and the agency's credentials then live IAM's
 // default 15 minutes instead of what the user asked for. Every other
 // invalid duration is an error (checkCredentials), so garbage must be one
 // too.
-func TestReview_assumeRoleDurationGarbageIsAnError(t *testing.T) {
+func TestProviderConfig_assumeRoleDurationGarbageIsAnError(t *testing.T) {
 	for _, v := range []string{"1h", "3600s", "one hour", "3600.0"} {
 		t.Run(v, func(t *testing.T) {
 			clearHWEnv(t)
@@ -56,7 +56,7 @@ func TestReview_assumeRoleDurationGarbageIsAnError(t *testing.T) {
 // that does not use profiles at all (explicit token, region and project):
 // the issue makes only a file or profile *named explicitly* an error, and
 // the message blames a profile that is not set (`profile "" is set`).
-func TestReview_brokenDefaultSharedConfigDoesNotBreakExplicitCredentials(t *testing.T) {
+func TestProviderConfig_brokenDefaultSharedConfigDoesNotBreakExplicitCredentials(t *testing.T) {
 	clearHWEnv(t)
 	home := os.Getenv("HOME")
 	if err := os.MkdirAll(filepath.Join(home, ".hcloud"), 0o700); err != nil {
@@ -80,7 +80,7 @@ func TestReview_brokenDefaultSharedConfigDoesNotBreakExplicitCredentials(t *test
 // own, and skips the IAM look-up that would have found the right one. With
 // an explicitly named profile it is worse: the user asked for that profile,
 // gets the environment's keys, and the profile's project.
-func TestReview_profileProjectIDNotMixedWithOtherCredentials(t *testing.T) {
+func TestProviderConfig_profileProjectIDNotMixedWithOtherCredentials(t *testing.T) {
 	cases := []struct {
 		name string
 		mod  func(t *testing.T, m *providerModel)
@@ -115,7 +115,7 @@ func TestReview_profileProjectIDNotMixedWithOtherCredentials(t *testing.T) {
 // ECS server: its own agency's), and the temporary keys cross the proxy in
 // clear text. Here the "proxy" is a loopback server: nothing leaves the
 // machine.
-func TestReview_metadataCredentialsNotFetchedThroughHTTPProxy(t *testing.T) {
+func TestProviderConfig_metadataCredentialsNotFetchedThroughHTTPProxy(t *testing.T) {
 	clearHWEnv(t)
 	var proxied atomic.Int32
 	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -168,7 +168,7 @@ func mustHost(t *testing.T, raw string) string {
 // planRegion fills the plan with the provider's region: every such resource
 // shows an in-place update after the provider upgrade (proxy_instance and
 // proxy_upgrade record the region in Read; this one does not).
-func TestReview_restartResourceFromOlderStatePlansNoChange(t *testing.T) {
+func TestProviderConfig_restartResourceFromOlderStatePlansNoChange(t *testing.T) {
 	ctx := context.Background()
 	r := &proxyRestartResource{}
 	r.data = &providerData{defaultRegion: "cn-north-4"}
@@ -217,7 +217,7 @@ func TestReview_restartResourceFromOlderStatePlansNoChange(t *testing.T) {
 // region's look-up waits for IAM, every operation in every other region,
 // even one whose client exists already, waits too (up to the IAM call's
 // timeouts and retries).
-func TestReview_projectLookupDoesNotBlockOtherRegions(t *testing.T) {
+func TestProviderConfig_projectLookupDoesNotBlockOtherRegions(t *testing.T) {
 	clearHWEnv(t)
 	entered, release := make(chan struct{}, 1), make(chan struct{})
 	iam := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

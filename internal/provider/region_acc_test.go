@@ -4,6 +4,7 @@
 package provider
 
 import (
+	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/config"
@@ -13,11 +14,11 @@ import (
 	"github.com/taurusdb-community/terraform-provider-taurusdb/internal/emulator"
 )
 
-// The identity of a proxy outside the provider's region names no region,
+// The identity of a proxy outside the provider's region names its region,
 // so an import by that identity (what `terraform query` generates for the
 // list resource's results, which may come from another region) reads the
-// proxy in the provider's region and finds nothing.
-func TestAccReview_identityImportInAnotherRegion(t *testing.T) {
+// proxy where it is.
+func TestAccRegion_identityImportInAnotherRegion(t *testing.T) {
 	const north, east = "1b3d5f7a9c2e4a6b8d0f1a3c5e7b9d2f", "3e5a7c9b1d2f4a6c8e0b2d4f6a8c0e1b"
 	northInst, eastInst := "6b1d3f5a7c9e4b2d0f8a6c4e2b0d9f7ain07", "7c2e4a6b8d0f4c3e1a9b7d5f3c1e0a8bin07"
 	env := newAccEnv(t, emulator.Config{AccessKey: credAK, SecretKey: credSK, Projects: []emulator.Project{
@@ -46,12 +47,10 @@ func TestAccReview_identityImportInAnotherRegion(t *testing.T) {
 	})
 }
 
-// region = "" (a variable left empty, say) means the provider's region to
-// Create and to every client look-up, but the state records "" and the next
-// refresh writes the provider's region over it (stateRegion); the next plan
-// then sees "" against that region and replaces the proxy, and so on after
-// every apply.
-func TestAccReview_emptyRegionDoesNotReplaceForever(t *testing.T) {
+// region = "" (a variable left empty, say) would mean the provider's region
+// to the client but differ from it in state, and replace the proxy on
+// every apply; it is refused at plan time instead.
+func TestAccRegion_emptyRegionDoesNotReplaceForever(t *testing.T) {
 	const project = "7d2a0c4e6f8b4a1c9e3d5f7a9b1c3e5d"
 	env := newAccEnv(t, emulator.Config{AccessKey: credAK, SecretKey: credSK,
 		Projects: []emulator.Project{{Name: "cn-north-4", ID: project}}})
@@ -64,8 +63,7 @@ func TestAccReview_emptyRegionDoesNotReplaceForever(t *testing.T) {
 		ProtoV6ProviderFactories: env.factories(),
 		CheckDestroy:             env.checkDestroyed,
 		Steps: []resource.TestStep{
-			{Config: hcl},
-			{Config: hcl, PlanOnly: true},
+			{Config: hcl, PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)region.*must be a region name`)},
 		},
 	})
 }
