@@ -27,6 +27,13 @@ import (
 const regionDescription = "Region of the proxy, such as `cn-east-3`. Defaults to the provider's `region`. " +
 	"Each region has its own endpoint and project (looked up at IAM unless it is the provider's region with `project_id` set)."
 
+// regionResourceDescription adds what a replacement does: it is a new
+// object, planned without the old one's state.
+const regionResourceDescription = regionDescription + " Changing it replaces the resource; removing it from the configuration keeps the region in state. " +
+	"A replacement is a new object: with `region` unset it is created in the provider's region at that time. " +
+	"So that companions (`taurusdb_proxy_restart`, `taurusdb_proxy_upgrade`, `taurusdb_proxy_eip_association`) always act where their proxy is, " +
+	"set `region = taurusdb_proxy_instance.<name>.region` on them."
+
 // regionResourceAttribute is the region of a resource. Unset, it keeps the
 // state's region, so a change of the provider's default never moves (that
 // is, replaces) an existing resource; at create it is the provider's
@@ -36,7 +43,7 @@ func regionResourceAttribute() schema.StringAttribute {
 	return schema.StringAttribute{
 		Optional:            true,
 		Computed:            true,
-		MarkdownDescription: regionDescription + " Changing it replaces the resource; removing it from the configuration keeps the region in state.",
+		MarkdownDescription: regionResourceDescription,
 		Validators:          []validator.String{regionValidator()},
 		PlanModifiers: []planmodifier.String{
 			stringplanmodifier.RequiresReplaceIf(regionMoved, "A proxy lives in one region: a new region means a new resource.", "A proxy lives in one region: a new region means a new resource."),

@@ -16,7 +16,7 @@ import (
 // without network, GOPROXY=off, or GOFLAGS=-mod=mod with a local cache
 // only) it cannot build at all. This checks that the go command the tests
 // run still finds the modules the user already has.
-func TestReview2_goCommandInTestsFindsTheModuleCache(t *testing.T) {
+func TestMain_goCommandStillFindsTheModuleCache(t *testing.T) {
 	t.Setenv("GOPROXY", "off")
 	out, err := exec.Command("go", "list", "-deps", "../..").CombinedOutput()
 	if err != nil {

@@ -33,7 +33,7 @@ func review2Env(t *testing.T) *accEnv {
 // A provider block whose region is known only at apply (here from a
 // terraform_data id): the resources' region is unknown at plan, and
 // Create must record a known one.
-func TestAccReview2_createWithUnknownProviderRegion(t *testing.T) {
+func TestAccRegion_createWithUnknownProviderRegion(t *testing.T) {
 	env := review2Env(t)
 	inst := env.instance(0)
 	hcl := `
@@ -62,7 +62,7 @@ provider "taurusdb" {
 }
 
 // The same for taurusdb_proxy_restart, which reads nothing back.
-func TestAccReview2_restartWithUnknownProviderRegion(t *testing.T) {
+func TestAccRegion_restartWithUnknownProviderRegion(t *testing.T) {
 	env := review2Env(t)
 	inst := env.instance(0)
 	proxy := env.emu.SeedProxy(inst, emulator.ProxyView{Name: "seeded", FlavorRef: testFlavor, NodeNum: 2, Mode: "readwrite"})
@@ -90,7 +90,7 @@ resource "taurusdb_proxy_restart" "r" {
 // An import by identity without region (what a user writes from the
 // docs: region is optional) must not come back with a different identity,
 // and the next plan is empty.
-func TestAccReview2_identityImportWithoutRegion(t *testing.T) {
+func TestAccRegion_identityImportWithoutRegion(t *testing.T) {
 	env := review2Env(t)
 	inst := env.instance(0)
 	proxy := env.emu.SeedProxy(inst, emulator.ProxyView{Name: "seeded", FlavorRef: testFlavor, NodeNum: 2, Mode: "readwrite"})
@@ -123,7 +123,7 @@ import {
 }
 
 // The same for the EIP association.
-func TestAccReview2_eipIdentityImportWithoutRegion(t *testing.T) {
+func TestAccRegion_eipIdentityImportWithoutRegion(t *testing.T) {
 	env := review2Env(t)
 	inst := env.instance(0)
 	proxy := env.emu.SeedProxy(inst, emulator.ProxyView{Name: "seeded", FlavorRef: testFlavor, NodeNum: 2, Mode: "readwrite",
@@ -160,10 +160,11 @@ import {
 
 // The provider's default region moves from cn-north-4 to cn-east-3 while
 // the proxy stays where state says (as TestAccProvider_resourcesInTwoRegions
-// shows). A restart of that proxy that is replaced (its triggers change)
-// must restart it where it is, not in the provider's new default region,
-// where it does not exist.
-func TestAccReview2_replacedRestartStaysInStateRegion(t *testing.T) {
+// shows). A replacement is a new object, planned without the old one's
+// state, so with region unset it would go to the new default; a companion
+// that takes its proxy's region (the documented way) restarts the proxy
+// where it is.
+func TestAccRegion_replacedCompanionFollowsItsProxy(t *testing.T) {
 	const north, east = "1b3d5f7a9c2e4a6b8d0f1a3c5e7b9d2f", "3e5a7c9b1d2f4a6c8e0b2d4f6a8c0e1b"
 	northInst := "6b1d3f5a7c9e4b2d0f8a6c4e2b0d9f7ain07"
 	env := newAccEnv(t, emulator.Config{AccessKey: credAK, SecretKey: credSK, Projects: []emulator.Project{
@@ -176,6 +177,7 @@ func TestAccReview2_replacedRestartStaysInStateRegion(t *testing.T) {
 	hcl := func(region, trigger string) string {
 		return fmt.Sprintf("provider \"taurusdb\" {\n  region = %q\n}\n", region) + proxyHCL("p", northInst, testFlavor, 2, "") + fmt.Sprintf(`
 resource "taurusdb_proxy_restart" "r" {
+  region      = taurusdb_proxy_instance.p.region
   instance_id = taurusdb_proxy_instance.p.instance_id
   proxy_id    = taurusdb_proxy_instance.p.id
   triggers    = { v = %q }
