@@ -44,6 +44,32 @@ func (a *accEnv) pointAt(t *testing.T) {
 	t.Setenv("TAURUSDB_VPC_ENDPOINT", a.emu.VPCURL())
 }
 
+// newKeyEnv is an emulator that takes credAK/credSK, with these projects
+// (none: the default one) and, when agencies are given, those agencies; the
+// provider's hosts point at it and the keys are in HW_ACCESS_KEY and
+// HW_SECRET_KEY.
+func newKeyEnv(t *testing.T, projects []emulator.Project, agencies ...emulator.Agency) *accEnv {
+	t.Helper()
+	env := newAccEnv(t, emulator.Config{AccessKey: credAK, SecretKey: credSK, Projects: projects, Agencies: agencies})
+	env.pointAt(t)
+	t.Setenv("HW_ACCESS_KEY", credAK)
+	t.Setenv("HW_SECRET_KEY", credSK)
+	return env
+}
+
+// The two regions of the multi-region tests, each with one instance.
+const (
+	northInst = "6b1d3f5a7c9e4b2d0f8a6c4e2b0d9f7ain07"
+	eastInst  = "7c2e4a6b8d0f4c3e1a9b7d5f3c1e0a8bin07"
+)
+
+func twoRegions() []emulator.Project {
+	return []emulator.Project{
+		{Name: "cn-north-4", ID: "1b3d5f7a9c2e4a6b8d0f1a3c5e7b9d2f", Instances: []string{northInst}},
+		{Name: "cn-east-3", ID: "3e5a7c9b1d2f4a6c8e0b2d4f6a8c0e1b", Instances: []string{eastInst}},
+	}
+}
+
 // example is a provider block from examples/provider.
 func example(t *testing.T, name string) string {
 	t.Helper()
@@ -167,13 +193,10 @@ func TestAccProvider_regionAndAccessKeyOnly(t *testing.T) {
 func TestAccProvider_projectName(t *testing.T) {
 	const sub = "cn-north-4_databases"
 	subInst := "5a0c2e4f6b8d4a1c3e5f7a9b1c3d5e7fin07"
-	env := newAccEnv(t, emulator.Config{AccessKey: credAK, SecretKey: credSK, Projects: []emulator.Project{
+	env := newKeyEnv(t, []emulator.Project{
 		{Name: "cn-north-4", ID: "1b3d5f7a9c2e4a6b8d0f1a3c5e7b9d2f"},
 		{Name: sub, ID: "2c4e6a8b0d1f4a3c5e7b9d1f3a5c7e9b", Instances: []string{subInst}},
-	}})
-	env.pointAt(t)
-	t.Setenv("HW_ACCESS_KEY", credAK)
-	t.Setenv("HW_SECRET_KEY", credSK)
+	})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(),
 		CheckDestroy:             env.checkDestroyed,
@@ -219,11 +242,7 @@ func TestAccProvider_ecsAgencyCredentials(t *testing.T) {
 // assume_role exchanges the environment's access key for an agency's
 // temporary credentials; the API sees only those.
 func TestAccProvider_assumeRole(t *testing.T) {
-	env := newAccEnv(t, emulator.Config{AccessKey: credAK, SecretKey: credSK,
-		Agencies: []emulator.Agency{{DomainName: "platform-team-account", Name: "terraform-databases"}}})
-	env.pointAt(t)
-	t.Setenv("HW_ACCESS_KEY", credAK)
-	t.Setenv("HW_SECRET_KEY", credSK)
+	env := newKeyEnv(t, nil, emulator.Agency{DomainName: "platform-team-account", Name: "terraform-databases"})
 	inst := env.instance(0)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(),
@@ -306,15 +325,7 @@ func TestAccProvider_sharedConfigProfile(t *testing.T) {
 // One provider block, two regions, each resource in its own project; a
 // proxy of the other region imports with the region in its ID.
 func TestAccProvider_resourcesInTwoRegions(t *testing.T) {
-	const north, east = "1b3d5f7a9c2e4a6b8d0f1a3c5e7b9d2f", "3e5a7c9b1d2f4a6c8e0b2d4f6a8c0e1b"
-	northInst, eastInst := "6b1d3f5a7c9e4b2d0f8a6c4e2b0d9f7ain07", "7c2e4a6b8d0f4c3e1a9b7d5f3c1e0a8bin07"
-	env := newAccEnv(t, emulator.Config{AccessKey: credAK, SecretKey: credSK, Projects: []emulator.Project{
-		{Name: "cn-north-4", ID: north, Instances: []string{northInst}},
-		{Name: "cn-east-3", ID: east, Instances: []string{eastInst}},
-	}})
-	env.pointAt(t)
-	t.Setenv("HW_ACCESS_KEY", credAK)
-	t.Setenv("HW_SECRET_KEY", credSK)
+	env := newKeyEnv(t, twoRegions())
 	vars := config.Variables{"beijing_instance_id": config.StringVariable(northInst), "shanghai_instance_id": config.StringVariable(eastInst)}
 	hcl := example(t, "provider-multi-region.tf") + `
 data "taurusdb_proxy_instances" "shanghai" {
@@ -415,10 +426,7 @@ func TestAccProvider_projectLookedUpInEveryAuthMode(t *testing.T) {
 
 // A region IAM has no project for is a configuration error that names it.
 func TestAccProvider_unknownRegionProjectIsAClearError(t *testing.T) {
-	env := newAccEnv(t, emulator.Config{AccessKey: credAK, SecretKey: credSK})
-	env.pointAt(t)
-	t.Setenv("HW_ACCESS_KEY", credAK)
-	t.Setenv("HW_SECRET_KEY", credSK)
+	env := newKeyEnv(t, nil)
 	inst := env.instance(0)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(),

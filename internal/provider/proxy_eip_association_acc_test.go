@@ -201,74 +201,56 @@ func TestAccProxyEIP_driftCorrected(t *testing.T) {
 	}
 }
 
-// Adopting a bound address that VPC knows with an import block: the
-// import reads public_ip_id back, so nothing is left to plan.
-func TestAccProxyEIP_importBlockIsComplete(t *testing.T) {
-	env := newAccEnv(t, emulator.Config{PublicIPs: []emulator.PublicIP{{ID: testEIPID, Address: testEIP}}})
-	inst := env.instance(0)
-	proxy := env.seedProxy(inst, emulator.ProxyView{Name: "eip-adopted", EIP: testEIP, EIPID: testEIPID})
-	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_5_0)},
-		ProtoV6ProviderFactories: env.factories(),
-		CheckDestroy:             env.checkNoEIP(inst, proxy),
-		Steps: []resource.TestStep{
-			{
-				Config: testAccProxyEIPConfig_import(env, inst, proxy, testEIP, testEIPID),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(eipResource, plancheck.ResourceActionNoop),
-					plancheck.ExpectKnownValue(eipResource, tfjsonpath.New("public_ip_id"), knownvalue.StringExact(testEIPID)),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(eipResource, tfjsonpath.New("public_ip_id"), knownvalue.StringExact(testEIPID)),
+// Adopting a bound address with an import block never rebinds it. When VPC
+// lists the address, the import reads public_ip_id back and nothing is left
+// to plan; when it does not (the look-up fails, with a warning), the import
+// plans an in-place update that only records the configured public_ip_id.
+func TestAccProxyEIP_importBlockNeverRebinds(t *testing.T) {
+	cases := []struct {
+		name   string
+		cfg    emulator.Config
+		action plancheck.ResourceActionType
+	}{
+		{"VPC lists the address", emulator.Config{PublicIPs: []emulator.PublicIP{{ID: testEIPID, Address: testEIP}}}, plancheck.ResourceActionNoop},
+		{"VPC does not list it", emulator.Config{}, plancheck.ResourceActionUpdate},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			env := newAccEnv(t, tc.cfg)
+			inst := env.instance(0)
+			proxy := env.seedProxy(inst, emulator.ProxyView{Name: "eip-adopted", EIP: testEIP, EIPID: testEIPID})
+			resource.ParallelTest(t, resource.TestCase{
+				TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_5_0)},
+				ProtoV6ProviderFactories: env.factories(),
+				CheckDestroy:             env.checkNoEIP(inst, proxy),
+				Steps: []resource.TestStep{
+					{
+						Config: testAccProxyEIPConfig_import(env, inst, proxy, testEIP, testEIPID),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(eipResource, tc.action),
+							plancheck.ExpectKnownValue(eipResource, tfjsonpath.New("public_ip_id"), knownvalue.StringExact(testEIPID)),
+						}},
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(eipResource, tfjsonpath.New("public_ip"), knownvalue.StringExact(testEIP)),
+							statecheck.ExpectKnownValue(eipResource, tfjsonpath.New("public_ip_id"), knownvalue.StringExact(testEIPID)),
+						},
+						Check: func(*terraform.State) error {
+							if b := env.bindBodies(); len(b) != 0 {
+								return fmt.Errorf("adopting sent bind calls %v", b)
+							}
+							return nil
+						},
+					},
+					{
+						Config: testAccProxyEIPConfig_bound(env, inst, proxy, testEIP, testEIPID),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(eipResource, plancheck.ResourceActionNoop),
+						}},
+					},
 				},
-				Check: func(*terraform.State) error {
-					if b := env.bindBodies(); len(b) != 0 {
-						return fmt.Errorf("adopting sent bind calls %v", b)
-					}
-					return nil
-				},
-			},
-		},
-	})
-}
-
-// Adopting a bound address that VPC does not list (its look-up fails, with
-// a warning): the import plans an in-place update that only records the
-// configured public_ip_id, never a rebind; applying it sends no bind call.
-func TestAccProxyEIP_importBlockRecordsPublicIPIDWithoutRebind(t *testing.T) {
-	env := newAccEnv(t, emulator.Config{})
-	inst := env.instance(0)
-	proxy := env.seedProxy(inst, emulator.ProxyView{Name: "eip-adopted", EIP: testEIP, EIPID: testEIPID})
-	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_5_0)},
-		ProtoV6ProviderFactories: env.factories(),
-		CheckDestroy:             env.checkNoEIP(inst, proxy),
-		Steps: []resource.TestStep{
-			{
-				Config: testAccProxyEIPConfig_import(env, inst, proxy, testEIP, testEIPID),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(eipResource, plancheck.ResourceActionUpdate),
-					plancheck.ExpectKnownValue(eipResource, tfjsonpath.New("public_ip_id"), knownvalue.StringExact(testEIPID)),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(eipResource, tfjsonpath.New("public_ip"), knownvalue.StringExact(testEIP)),
-					statecheck.ExpectKnownValue(eipResource, tfjsonpath.New("public_ip_id"), knownvalue.StringExact(testEIPID)),
-				},
-				Check: func(*terraform.State) error {
-					if b := env.bindBodies(); len(b) != 0 {
-						return fmt.Errorf("adopting sent bind calls %v", b)
-					}
-					return nil
-				},
-			},
-			{
-				Config: testAccProxyEIPConfig_bound(env, inst, proxy, testEIP, testEIPID),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(eipResource, plancheck.ResourceActionNoop),
-				}},
-			},
-		},
-	})
+			})
+		})
+	}
 }
 
 // Import by identity (Terraform 1.12+, OpenTofu 1.12+); the identity is

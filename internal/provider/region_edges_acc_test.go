@@ -17,24 +17,18 @@ import (
 	"github.com/taurusdb-community/terraform-provider-taurusdb/internal/emulator"
 )
 
-// review2Env is an emulator with a cn-north-4 project looked up at IAM,
+// regionEdgeEnv is an emulator with a cn-north-4 project looked up at IAM,
 // credentials from the environment, hosts pointed at the emulator.
-func review2Env(t *testing.T) *accEnv {
+func regionEdgeEnv(t *testing.T) *accEnv {
 	t.Helper()
-	const project = "7d2a0c4e6f8b4a1c9e3d5f7a9b1c3e5d"
-	env := newAccEnv(t, emulator.Config{AccessKey: credAK, SecretKey: credSK,
-		Projects: []emulator.Project{{Name: "cn-north-4", ID: project}}})
-	env.pointAt(t)
-	t.Setenv("HW_ACCESS_KEY", credAK)
-	t.Setenv("HW_SECRET_KEY", credSK)
-	return env
+	return newKeyEnv(t, []emulator.Project{{Name: "cn-north-4", ID: "7d2a0c4e6f8b4a1c9e3d5f7a9b1c3e5d"}})
 }
 
 // A provider block whose region is known only at apply (here from a
 // terraform_data id): the resources' region is unknown at plan, and
 // Create must record a known one.
 func TestAccRegion_createWithUnknownProviderRegion(t *testing.T) {
-	env := review2Env(t)
+	env := regionEdgeEnv(t)
 	inst := env.instance(0)
 	hcl := `
 resource "terraform_data" "region" {
@@ -63,7 +57,7 @@ provider "taurusdb" {
 
 // The same for taurusdb_proxy_restart, which reads nothing back.
 func TestAccRegion_restartWithUnknownProviderRegion(t *testing.T) {
-	env := review2Env(t)
+	env := regionEdgeEnv(t)
 	inst := env.instance(0)
 	proxy := env.emu.SeedProxy(inst, emulator.ProxyView{Name: "seeded", FlavorRef: testFlavor, NodeNum: 2, Mode: "readwrite"})
 	hcl := fmt.Sprintf(`
@@ -91,7 +85,7 @@ resource "taurusdb_proxy_restart" "r" {
 // docs: region is optional) must not come back with a different identity,
 // and the next plan is empty.
 func TestAccRegion_identityImportWithoutRegion(t *testing.T) {
-	env := review2Env(t)
+	env := regionEdgeEnv(t)
 	inst := env.instance(0)
 	proxy := env.emu.SeedProxy(inst, emulator.ProxyView{Name: "seeded", FlavorRef: testFlavor, NodeNum: 2, Mode: "readwrite"})
 	const addr = "taurusdb_proxy_instance.p"
@@ -124,7 +118,7 @@ import {
 
 // The same for the EIP association.
 func TestAccRegion_eipIdentityImportWithoutRegion(t *testing.T) {
-	env := review2Env(t)
+	env := regionEdgeEnv(t)
 	inst := env.instance(0)
 	proxy := env.emu.SeedProxy(inst, emulator.ProxyView{Name: "seeded", FlavorRef: testFlavor, NodeNum: 2, Mode: "readwrite",
 		EIP: testEIP, EIPID: testEIPID})
@@ -165,15 +159,7 @@ import {
 // that takes its proxy's region (the documented way) restarts the proxy
 // where it is.
 func TestAccRegion_replacedCompanionFollowsItsProxy(t *testing.T) {
-	const north, east = "1b3d5f7a9c2e4a6b8d0f1a3c5e7b9d2f", "3e5a7c9b1d2f4a6c8e0b2d4f6a8c0e1b"
-	northInst := "6b1d3f5a7c9e4b2d0f8a6c4e2b0d9f7ain07"
-	env := newAccEnv(t, emulator.Config{AccessKey: credAK, SecretKey: credSK, Projects: []emulator.Project{
-		{Name: "cn-north-4", ID: north, Instances: []string{northInst}},
-		{Name: "cn-east-3", ID: east},
-	}})
-	env.pointAt(t)
-	t.Setenv("HW_ACCESS_KEY", credAK)
-	t.Setenv("HW_SECRET_KEY", credSK)
+	env := newKeyEnv(t, twoRegions())
 	hcl := func(region, trigger string) string {
 		return fmt.Sprintf("provider \"taurusdb\" {\n  region = %q\n}\n", region) + proxyHCL("p", northInst, testFlavor, 2, "") + fmt.Sprintf(`
 resource "taurusdb_proxy_restart" "r" {
