@@ -14,7 +14,8 @@ import (
 
 // TestMain keeps every test of this package off the real ECS metadata
 // address (a test without credentials would otherwise probe
-// 169.254.169.254) and away from the developer's ~/.hcloud/config.json,
+// 169.254.169.254), off real cloud endpoints, and away from the
+// developer's ~/.hcloud/config.json,
 // whatever the test itself sets up. HOME moves to an empty folder, so the
 // go command's own folders, which it derives from HOME, are pinned first:
 // the go build of the CLI-driven tests must find the module and build
@@ -42,14 +43,25 @@ func isolate() error {
 			_ = os.Setenv(name, strings.TrimSpace(vals[i]))
 		}
 	}
+	// A loopback port this process opened and closed: nothing listens.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	dead := "http://" + ln.Addr().String()
+	_ = ln.Close()
 	if os.Getenv(metadataURLEnv) == "" {
-		// A loopback port this process opened and closed: nothing listens.
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return err
+		_ = os.Setenv(metadataURLEnv, dead)
+	}
+	// Every client of the provider honours the proxy variables (the
+	// metadata client excepted, which only ever talks to the address
+	// above); loopback is never proxied. With a dead proxy, a test that
+	// would reach a real cloud endpoint by mistake (a default IAM URL,
+	// say) fails at once instead. Set only where no proxy is configured.
+	if os.Getenv("HTTPS_PROXY") == "" && os.Getenv("https_proxy") == "" && os.Getenv("HTTP_PROXY") == "" && os.Getenv("http_proxy") == "" {
+		for _, k := range []string{"HTTPS_PROXY", "HTTP_PROXY"} {
+			_ = os.Setenv(k, dead)
 		}
-		_ = os.Setenv(metadataURLEnv, "http://"+ln.Addr().String())
-		_ = ln.Close()
 	}
 	home, err := os.MkdirTemp("", "taurusdb-test-home-")
 	if err != nil {

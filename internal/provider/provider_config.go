@@ -42,11 +42,11 @@ type precedenceRow struct {
 
 var credentialPrecedence = []precedenceRow{
 	{fromProviderBlock, "every argument",
-		"Always first. When it sets any credential (`auth_token`, `access_key`, `secret_key`, `security_token`, `user_name`, `password`, `domain_name`), no other source's credentials are read."},
-	{fromEnvironment, "the `HW_*` variable of each argument",
+		"Always first. When it sets any credential (`auth_token`, `access_key`, `secret_key`, `security_token`, `user_name`, `password`), no other source's credentials are read."},
+	{fromEnvironment, "the environment variable of each argument (table below)",
 		"For each argument the block leaves out; credentials only when the block sets none, and then all from here."},
 	{fromProfile, "`access_key`, `secret_key`, `security_token`, `region` and `project_id` of the profile (`profile`, or the file's current one) in `shared_config_file`",
-		"For what is still unset; credentials only when neither source above gives any; `project_id` only with the profile's own credentials and when the provider's region is the profile's region."},
+		"For what is still unset; credentials only when neither source above gives any; `project_id` only with the profile's own credentials, in the profile's region, without `project_name`; the profile's agency (`agencyName`) as `assume_role` when none is set."},
 	{fromECSMetadata, "the temporary access key, secret key and security token of the ECS server's agency",
 		"Only when no source above gives credentials; renewed before they expire."},
 }
@@ -107,7 +107,6 @@ func (s *settings) credentials() []credential {
 		{attr: "security_token", env: "HW_SECURITY_TOKEN", val: &s.securityToken},
 		{attr: "user_name", env: "HW_USER_NAME", val: &s.userName},
 		{attr: "password", env: "HW_USER_PASSWORD", val: &s.password},
-		{attr: "domain_name", env: "HW_DOMAIN_NAME", val: &s.domainName},
 	}
 }
 
@@ -141,6 +140,10 @@ func settingsFrom(m providerModel) (settings, bool) {
 	str(m.Endpoint, "TAURUSDB_ENDPOINT", &s.endpoint)
 	str(m.VPCEndpoint, "TAURUSDB_VPC_ENDPOINT", &s.vpcEndpoint)
 	str(m.AuthURL, "HW_AUTH_URL", &s.authURL)
+	// domain_name is not a credential of its own: users of the huaweicloud
+	// provider export HW_DOMAIN_NAME next to an access key pair, which
+	// must not make a "mixed credentials" error. It serves the password.
+	str(m.DomainName, "HW_DOMAIN_NAME", &s.domainName)
 	str(m.SharedConfigFile, "HW_SHARED_CONFIG_FILE", &s.sharedConfigFile)
 	str(m.Profile, "HW_PROFILE", &s.profile)
 	str(m.Language, "", &s.language)
@@ -197,7 +200,7 @@ func settingsFrom(m providerModel) (settings, bool) {
 	creds := s.credentials()
 	vals := map[string]types.String{
 		"auth_token": m.AuthToken, "access_key": m.AccessKey, "secret_key": m.SecretKey, "security_token": m.SecurityToken,
-		"user_name": m.UserName, "password": m.Password, "domain_name": m.DomainName,
+		"user_name": m.UserName, "password": m.Password,
 	}
 	anyHCL := false
 	for _, c := range creds {
@@ -288,6 +291,12 @@ func applyProfile(s *settings) (warning string, cerr *configError) {
 	if s.credentialsFrom == fromProfile && s.projectID == "" && s.projectName == "" && prof.ProjectID != "" && prof.Region == s.region {
 		s.projectID = prof.ProjectID
 	}
+	// A KooCLI profile may name an agency its keys act through, as the
+	// huaweicloud provider honours; an assume_role of the configuration
+	// or the environment comes first.
+	if s.credentialsFrom == fromProfile && s.assumeRole == nil && prof.AgencyName != "" {
+		s.assumeRole = &assumeRoleSettings{agencyName: prof.AgencyName, domainName: prof.AgencyDomainName, domainID: prof.AgencyDomainID}
+	}
 	return "", nil
 }
 
@@ -315,7 +324,6 @@ func checkCredentials(s settings) *configError {
 	set("aksk", "security_token", s.securityToken)
 	set("password", "user_name", s.userName)
 	set("password", "password", s.password)
-	set("password", "domain_name", s.domainName)
 	if len(groups) > 1 {
 		var found []string
 		for _, g := range []string{"token", "aksk", "password"} {

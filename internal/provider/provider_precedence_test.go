@@ -35,7 +35,9 @@ const (
 func newPrecedenceWorld(t *testing.T) *precedenceWorld {
 	t.Helper()
 	clearHWEnv(t)
-	e, err := emulator.Start(emulator.Config{Token: "t"})
+	// The credentials each row may give, and the two projects IAM knows.
+	e, err := emulator.Start(emulator.Config{Token: "block-token", AccessKey: envAK, SecretKey: envSK,
+		Projects: []emulator.Project{{Name: "cn-north-4"}, {Name: "cn-east-3"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,6 +51,7 @@ func newPrecedenceWorld(t *testing.T) *precedenceWorld {
 	}
 	t.Setenv("HW_SHARED_CONFIG_FILE", path)
 	t.Setenv("TAURUSDB_ENDPOINT", e.URL())
+	t.Setenv("HW_AUTH_URL", e.IAMURL()+"/v3")
 	return &precedenceWorld{emu: e, profilePath: path}
 }
 
@@ -143,7 +146,7 @@ func TestPrecedence_profileFileMissing(t *testing.T) {
 	t.Setenv("HW_SHARED_CONFIG_FILE", "")
 	t.Setenv("HW_REGION_NAME", "cn-north-4")
 	m := nullModel()
-	m.AuthToken = stringVal("t")
+	m.AuthToken = stringVal("block-token")
 	if _, s := resolve(t, m); s.credentialsFrom != fromProviderBlock {
 		t.Fatalf("credentials from %q", s.credentialsFrom)
 	}
@@ -155,5 +158,34 @@ func TestPrecedence_profileFileMissing(t *testing.T) {
 	s.sharedConfigFile, s.profile = "", "ci"
 	if _, cerr := configure(context.Background(), s, clientSetup{}); cerr == nil {
 		t.Fatal("a named profile without a file was accepted")
+	}
+}
+
+// A KooCLI profile that names an agency (agencyName, as the huaweicloud
+// provider honours) is assumed with the profile's keys, unless the
+// configuration has an assume_role of its own.
+func TestPrecedence_profileAgencyIsAssumed(t *testing.T) {
+	newPrecedenceWorld(t)
+	path := filepath.Join(t.TempDir(), "config.json")
+	body := fmt.Sprintf(`{"current": "ci", "profiles": [{"name": "ci", "mode": "AKSK", "accessKeyId": %q, "secretAccessKey": %q, "region": "cn-north-4", "agencyName": "db-admin", "agencyDomainName": "platform"}]}`, profileAK, profileSK)
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("HW_SHARED_CONFIG_FILE", path)
+	s, _ := settingsFrom(nullModel())
+	if _, cerr := applyProfile(&s); cerr != nil {
+		t.Fatal(cerr.detail)
+	}
+	if s.assumeRole == nil || s.assumeRole.agencyName != "db-admin" || s.assumeRole.domainName != "platform" {
+		t.Fatalf("assume_role %+v: want the profile's agency db-admin of platform", s.assumeRole)
+	}
+	t.Setenv("HW_ASSUME_ROLE_AGENCY_NAME", "from-env")
+	t.Setenv("HW_ASSUME_ROLE_DOMAIN_NAME", "other")
+	s, _ = settingsFrom(nullModel())
+	if _, cerr := applyProfile(&s); cerr != nil {
+		t.Fatal(cerr.detail)
+	}
+	if s.assumeRole == nil || s.assumeRole.agencyName != "from-env" {
+		t.Fatalf("assume_role %+v: the environment's must win over the profile's", s.assumeRole)
 	}
 }

@@ -197,6 +197,14 @@ func configure(ctx context.Context, s settings, setup clientSetup) (*providerDat
 	}
 
 	rc := &regionClients{s: s, setup: setup, auth: auth, entries: map[string]*regionEntry{}}
+	if s.projectID == "" {
+		// Once per provider configuration, and now: a region IAM has no
+		// project for is an error of this configuration, at plan time,
+		// not of the first resource that happens to need it.
+		if _, err := rc.client(ctx, s.region); err != nil {
+			return nil, &configError{fmt.Sprintf("No project for region %q", firstNonEmpty(s.projectName, s.region)), err.Error()}
+		}
+	}
 	return &providerData{defaultRegion: s.region, mode: auth.Mode(), secrets: secrets, regions: rc, warning: warning}, nil
 }
 

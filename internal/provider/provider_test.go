@@ -50,6 +50,7 @@ const pid = "0123456789abcdef0123456789abcdef"
 func TestConfigure_checksSettings(t *testing.T) {
 	clearHWEnv(t)
 	base := settings{projectID: pid, region: "cn-north-4", maxRetries: taurusdb.DefaultMaxRetries}
+	deadIAM := deadLoopbackURL(t) + "/v3"
 	cases := []struct {
 		name    string
 		mod     func(*settings)
@@ -58,6 +59,7 @@ func TestConfigure_checksSettings(t *testing.T) {
 	}{
 		{"token", func(s *settings) { s.token = "t" }, "", "token"},
 		{"aksk", func(s *settings) { s.accessKey, s.secretKey = "a", "s" }, "", "aksk"},
+		{"aksk with domain_name, as huaweicloud users export it", func(s *settings) { s.accessKey, s.secretKey, s.domainName = "a", "s", "acme" }, "", "aksk"},
 		{"aksk with security token", func(s *settings) { s.accessKey, s.secretKey, s.securityToken = "a", "s", "x" }, "", "aksk+security_token"},
 		{"password", func(s *settings) { s.userName, s.password, s.domainName = "u", "p", "d" }, "", "password"},
 		{"none, and no ECS metadata", func(*settings) {}, "No TaurusDB credentials", ""},
@@ -65,7 +67,7 @@ func TestConfigure_checksSettings(t *testing.T) {
 		{"mixed aksk and password", func(s *settings) { s.accessKey, s.userName = "a", "u" }, "Conflicting", ""},
 		{"ak without sk", func(s *settings) { s.accessKey = "a" }, "secret_key", ""},
 		{"password without domain", func(s *settings) { s.userName, s.password = "u", "p" }, "domain_name (HW_DOMAIN_NAME)", ""},
-		{"region without project: looked up later", func(s *settings) { s.token, s.projectID = "t", "" }, "", "token"},
+		{"region without project: looked up now", func(s *settings) { s.token, s.projectID, s.authURL = "t", "", deadIAM }, `No project for region "cn-north-4"`, ""},
 		{"no project and no region", func(s *settings) { s.token, s.projectID, s.region, s.endpoint = "t", "", "", "http://127.0.0.1:1" }, "HW_PROJECT_ID", ""},
 		{"unknown region", func(s *settings) { s.token, s.region = "t", "mars-1" }, "mars-1", ""},
 		{"no region no endpoint", func(s *settings) { s.token, s.region = "t", "" }, "endpoint", ""},
