@@ -83,6 +83,10 @@ type settings struct {
 	// credentialsFrom names the row of credentialPrecedence that gave the
 	// credentials ("" while none did).
 	credentialsFrom string
+	// badEnv lists variables whose values could not be read, as
+	// `NAME="value": what is wanted`; configure refuses them rather than
+	// fall back to a default in silence.
+	badEnv []string
 }
 
 type assumeRoleSettings struct {
@@ -153,13 +157,22 @@ func settingsFrom(m providerModel) (settings, bool) {
 	s.maxRetries = taurusdb.DefaultMaxRetries
 	if !m.MaxRetries.IsNull() {
 		s.maxRetries = int(m.MaxRetries.ValueInt64())
-	} else if v, err := strconv.Atoi(os.Getenv("HW_MAX_RETRIES")); err == nil && v >= 0 {
-		s.maxRetries = v
+	} else if raw := strings.TrimSpace(os.Getenv("HW_MAX_RETRIES")); raw != "" {
+		// The same bounds as the argument's validator.
+		if v, err := strconv.Atoi(raw); err == nil && v >= 0 && v <= 50 {
+			s.maxRetries = v
+		} else {
+			s.badEnv = append(s.badEnv, fmt.Sprintf("HW_MAX_RETRIES=%q: want a whole number from 0 to 50", raw))
+		}
 	}
 	if !m.Insecure.IsNull() {
 		s.insecure = m.Insecure.ValueBool()
-	} else if v, err := strconv.ParseBool(os.Getenv("HW_INSECURE")); err == nil {
-		s.insecure = v
+	} else if raw := strings.TrimSpace(os.Getenv("HW_INSECURE")); raw != "" {
+		if v, err := strconv.ParseBool(raw); err == nil {
+			s.insecure = v
+		} else {
+			s.badEnv = append(s.badEnv, fmt.Sprintf("HW_INSECURE=%q: want true or false", raw))
+		}
 	}
 
 	// assume_role: the block's arguments, each falling back to its

@@ -99,6 +99,9 @@ type regionEntry struct {
 // there are credentials at all, the second so that a refused agency is an
 // error of the provider's configuration rather than of the first resource.
 func configure(ctx context.Context, s settings, setup clientSetup) (*providerData, *configError) {
+	if len(s.badEnv) > 0 {
+		return nil, &configError{"Invalid environment variable", strings.Join(s.badEnv, "\n") + "\nFix or unset it; the provider does not fall back to a default in silence."}
+	}
 	warning, cerr := applyProfile(&s)
 	if cerr != nil {
 		return nil, cerr

@@ -196,3 +196,28 @@ func TestAccProvider_conflictingCredentialsFailAtPlan(t *testing.T) {
 			ExpectError: regexp.MustCompile(`(?s)Conflicting TaurusDB credentials.*auth_token,\s+access_key.*Set exactly one of`)}},
 	})
 }
+
+// A variable the provider cannot read is an error, not a silent default
+// (HW_INSECURE=yes meant "verify TLS" before, HW_MAX_RETRIES=-1 the default).
+func TestSettingsFrom_unreadableEnvironmentIsAnError(t *testing.T) {
+	for _, kv := range [][2]string{{"HW_MAX_RETRIES", "-1"}, {"HW_MAX_RETRIES", "99"}, {"HW_MAX_RETRIES", "three"}, {"HW_INSECURE", "yes"}} {
+		t.Run(kv[0]+"="+kv[1], func(t *testing.T) {
+			clearHWEnv(t)
+			t.Setenv(kv[0], kv[1])
+			m := nullModel()
+			m.Region, m.ProjectID, m.AuthToken = stringVal("cn-north-4"), stringVal(pid), stringVal("t")
+			s, _ := settingsFrom(m)
+			_, cerr := configure(context.Background(), s, clientSetup{})
+			if cerr == nil || !strings.Contains(cerr.detail, kv[0]) {
+				t.Fatalf("%s=%q: got %v, want an error naming the variable", kv[0], kv[1], cerr)
+			}
+		})
+	}
+	clearHWEnv(t)
+	t.Setenv("HW_MAX_RETRIES", "7")
+	t.Setenv("HW_INSECURE", "true")
+	s, _ := settingsFrom(nullModel())
+	if s.maxRetries != 7 || !s.insecure || len(s.badEnv) != 0 {
+		t.Fatalf("valid values: %d %v %v", s.maxRetries, s.insecure, s.badEnv)
+	}
+}
