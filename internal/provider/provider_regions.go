@@ -6,7 +6,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"os"
 	"strings"
 	"sync"
@@ -31,6 +30,7 @@ const defaultMetadataURL = "http://169.254.169.254"
 // metadataProbeTimeout bounds the look for an ECS agency when no other
 // source gives credentials: off ECS nothing answers at the link-local
 // address, and the "no credentials" error should not wait long for that.
+// (Each request of the metadata client has the same bound.)
 const metadataProbeTimeout = 5 * time.Second
 
 // clientSetup is what Configure adds to the settings: the user agent and
@@ -122,12 +122,12 @@ func configure(ctx context.Context, s settings, setup clientSetup) (*providerDat
 		return nil, cerr
 	}
 	if s.vpcEndpoint != "" {
-		if _, err := taurusdb.ValidateEndpoint(strings.ReplaceAll(s.vpcEndpoint, "{region}", sample), s.insecure); err != nil {
+		if _, err := taurusdb.ValidateEndpoint(forRegion(s.vpcEndpoint, sample), s.insecure); err != nil {
 			return nil, &configError{"Invalid vpc_endpoint", err.Error()}
 		}
 	}
 	if s.authURL != "" {
-		if _, err := taurusdb.ValidateEndpoint(strings.TrimSuffix(strings.TrimSuffix(strings.ReplaceAll(s.authURL, "{region}", sample), "/"), "/v3"), s.insecure); err != nil {
+		if _, err := taurusdb.ValidateEndpoint(strings.TrimSuffix(strings.TrimSuffix(forRegion(s.authURL, sample), "/"), "/v3"), s.insecure); err != nil {
 			return nil, &configError{"Invalid auth_url", err.Error()}
 		}
 	}
@@ -164,12 +164,12 @@ func configure(ctx context.Context, s settings, setup clientSetup) (*providerDat
 			base = defaultMetadataURL
 		}
 		tmp := &taurusdb.TemporaryAKSK{
-			Source:        &taurusdb.MetadataCredentials{BaseURL: base, HTTPClient: metadataHTTPClient(), UserAgent: setup.userAgent},
+			Source:        &taurusdb.MetadataCredentials{BaseURL: base, UserAgent: setup.userAgent},
 			OnCredentials: remember,
 			ModeName:      "ecs-metadata",
 		}
 		pctx, cancel := context.WithTimeout(ctx, metadataProbeTimeout)
-		err := primeCredentials(pctx, tmp)
+		_, err := tmp.Credentials(pctx)
 		cancel()
 		if err != nil {
 			return nil, &configError{"No TaurusDB credentials", "No credentials were found in the provider block, the environment or a shared config profile, " +
@@ -192,7 +192,7 @@ func configure(ctx context.Context, s settings, setup clientSetup) (*providerDat
 			OnCredentials: remember,
 			ModeName:      "assume_role",
 		}
-		if err := primeCredentials(ctx, tmp); err != nil {
+		if _, err := tmp.Credentials(ctx); err != nil {
 			return nil, &configError{"Assuming the agency failed", fmt.Sprintf("assume_role of agency %q (domain %s) with the credentials from the %s: %v. Check agency_name, domain_name or domain_id, and that these credentials may assume the agency.",
 				ar.agencyName, firstNonEmpty(ar.domainName, ar.domainID), firstNonEmpty(s.credentialsFrom, "provider block"), err)}
 		}
@@ -211,33 +211,15 @@ func configure(ctx context.Context, s settings, setup clientSetup) (*providerDat
 	return &providerData{defaultRegion: s.region, mode: auth.Mode(), secrets: secrets, regions: rc, warning: warning}, nil
 }
 
-// metadataHTTPClient talks to the link-local metadata service directly:
-// never through HTTP_PROXY, which would hand the agency's keys (in clear
-// text) to the proxy, or take the proxy's answer for the server's agency.
-func metadataHTTPClient() *http.Client {
-	t, ok := http.DefaultTransport.(*http.Transport)
-	if !ok {
-		// Replaced by something else in this process: build a plain one.
-		return &http.Client{Timeout: metadataProbeTimeout, Transport: &http.Transport{}}
-	}
-	t = t.Clone()
-	t.Proxy = nil
-	return &http.Client{Timeout: metadataProbeTimeout, Transport: t}
-}
-
-// primeCredentials makes a temporary-credential authenticator fetch its
-// first set now, by signing a request that is never sent.
-func primeCredentials(ctx context.Context, a taurusdb.Authenticator) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "https://credentials.invalid/", nil)
-	if err != nil {
-		return err
-	}
-	return a.Authenticate(ctx, req, nil)
+// forRegion fills {region} in an endpoint setting; one without it serves
+// every region.
+func forRegion(setting, region string) string {
+	return strings.ReplaceAll(setting, "{region}", region)
 }
 
 // endpointFor is the API endpoint of a region.
 func endpointFor(s settings, region string) (string, *configError) {
-	endpoint := strings.ReplaceAll(s.endpoint, "{region}", region)
+	endpoint := forRegion(s.endpoint, region)
 	if endpoint == "" {
 		ep, err := taurusdb.DefaultEndpoint(region)
 		if err != nil {
@@ -255,18 +237,18 @@ func endpointFor(s settings, region string) (string, *configError) {
 // iamURLFor is the IAM endpoint (with /v3) used for a region.
 func iamURLFor(s settings, region string) (string, *configError) {
 	if s.authURL != "" {
-		return strings.ReplaceAll(s.authURL, "{region}", region), nil
+		return forRegion(s.authURL, region), nil
 	}
 	if region == "" {
 		return "", &configError{"Missing auth_url", "IAM is needed (password authentication, a project look-up or assume_role) but neither auth_url (HW_AUTH_URL) nor region (HW_REGION_NAME) is set."}
 	}
-	return taurusdb.DefaultAuthURL(region), nil
+	return taurusdb.DefaultIAMURL(region), nil
 }
 
 // vpcEndpointFor is the VPC endpoint of a region, "" when unknown.
 func vpcEndpointFor(s settings, region string) string {
 	if s.vpcEndpoint != "" {
-		return strings.ReplaceAll(s.vpcEndpoint, "{region}", region)
+		return forRegion(s.vpcEndpoint, region)
 	}
 	if region == "" {
 		return ""

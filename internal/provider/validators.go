@@ -123,19 +123,16 @@ func (uniqueWeightIDs) ValidateList(ctx context.Context, req validator.ListReque
 	if d := req.ConfigValue.ElementsAs(ctx, &ws, true); d.HasError() {
 		return
 	}
-	seen := map[string]int{}
+	keys := make([]string, len(ws))
 	for i, w := range ws {
-		if w.ID.IsUnknown() || w.ID.IsNull() {
-			continue
+		if known(w.ID) {
+			keys[i] = w.ID.ValueString()
 		}
-		id := w.ID.ValueString()
-		if first, dup := seen[id]; dup {
-			resp.Diagnostics.AddAttributeError(req.Path.AtListIndex(i).AtName("id"), "Duplicate node in nodes_read_weight",
-				fmt.Sprintf("Node %q is listed at positions %d and %d; give each database node one weight.", id, first, i))
-			continue
-		}
-		seen[id] = i
 	}
+	eachDuplicate(keys, func(first, i int) {
+		resp.Diagnostics.AddAttributeError(req.Path.AtListIndex(i).AtName("id"), "Duplicate node in nodes_read_weight",
+			fmt.Sprintf("Node %q is listed at positions %d and %d; give each database node one weight.", keys[i], first, i))
+	})
 }
 
 // uniqueParameterNames rejects a parameters list that names a parameter

@@ -72,14 +72,27 @@ type MetadataCredentials struct {
 // Describe implements CredentialSource.
 func (m *MetadataCredentials) Describe() string { return "ECS metadata" }
 
+// metadataHTTPClient talks to the link-local metadata service directly:
+// never through HTTP_PROXY, which would hand the agency's keys (in clear
+// text) to the proxy, or take the proxy's answer for the server's agency.
+// The SDK gives the service 3 seconds; off ECS the address goes nowhere,
+// and waiting longer only delays the error.
+func metadataHTTPClient() *http.Client {
+	t, ok := http.DefaultTransport.(*http.Transport)
+	if !ok {
+		return &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{}}
+	}
+	t = t.Clone()
+	t.Proxy = nil
+	return &http.Client{Timeout: 5 * time.Second, Transport: t}
+}
+
 // Fetch implements CredentialSource.
 func (m *MetadataCredentials) Fetch(ctx context.Context) (TemporaryCredentials, error) {
 	base := strings.TrimSuffix(firstNonEmpty(m.BaseURL, DefaultMetadataURL), "/")
 	hc := m.HTTPClient
 	if hc == nil {
-		// The SDK gives the metadata service 3 seconds; off ECS the
-		// address goes nowhere, and waiting longer only delays the error.
-		hc = &http.Client{Timeout: 5 * time.Second}
+		hc = metadataHTTPClient()
 	}
 	hc = withoutRedirects(hc)
 	clock := m.Clock

@@ -47,10 +47,6 @@ func DefaultEndpoint(region string) (string, error) {
 	return "https://" + host, nil
 }
 
-// DefaultAuthURL returns the IAM endpoint of a region, including /v3. It is
-// DefaultIAMURL under the name the provider's auth_url setting uses.
-func DefaultAuthURL(region string) string { return DefaultIAMURL(region) }
-
 // isOTC reports an Open Telekom Cloud region, whose services live under
 // otc.t-systems.com instead of myhuaweicloud.com.
 func isOTC(region string) bool {

@@ -137,8 +137,8 @@ func TestDefaultServiceEndpoints(t *testing.T) {
 		if got := DefaultIAMURL(c.region); got != c.iam {
 			t.Errorf("DefaultIAMURL(%s) = %s", c.region, got)
 		}
-		if got := DefaultAuthURL(c.region); got != c.iam {
-			t.Errorf("DefaultAuthURL(%s) = %s", c.region, got)
+		if got := DefaultIAMURL(c.region); got != c.iam {
+			t.Errorf("DefaultIAMURL(%s) = %s", c.region, got)
 		}
 		if got := DefaultVPCEndpoint(c.region); got != c.vpc {
 			t.Errorf("DefaultVPCEndpoint(%s) = %s", c.region, got)
